@@ -1,0 +1,43 @@
+package io.customerpulse.cli;
+
+import io.customerpulse.events.CurrencyConverter;
+import io.customerpulse.events.EventValidator;
+
+import picocli.CommandLine.Option;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Admission of events: lateness, idleness, plausible times, currencies. */
+public class EventTimeOptions {
+    @Option(names = "--allowed-lateness", defaultValue = "5m", converter = Converters.DurationConverter.class,
+            description = "How far behind the newest event an event may arrive and still count. The event-time clock (watermark) trails the newest event by this much; later events go to the dead-letter topic. Default: ${DEFAULT-VALUE}.")
+    public Duration allowedLateness;
+
+    @Option(names = "--idle-timeout", defaultValue = "1m", converter = Converters.DurationConverter.class,
+            description = "A partition silent this long (wall clock) stops holding the event-time clock back. Default: ${DEFAULT-VALUE}.")
+    public Duration idleTimeout;
+
+    @Option(names = "--earliest-event-time", defaultValue = "1990-01-01T00:00:00Z", converter = Converters.InstantConverter.class,
+            description = "Events before this instant are refused as event_time_too_old. Default: ${DEFAULT-VALUE}.")
+    public Instant earliestEventTime;
+
+    @Option(names = "--max-ahead", defaultValue = "1d", converter = Converters.DurationConverter.class,
+            description = "Events further than this ahead of the wall clock are refused as event_time_in_future. Default: ${DEFAULT-VALUE}.")
+    public Duration maxAhead;
+
+    @Option(names = "--reporting-currency", defaultValue = "CNY",
+            description = "Currency of all revenue figures. Default: ${DEFAULT-VALUE}.")
+    public String reportingCurrency;
+
+    @Option(names = "--fx-rate", paramLabel = "<CODE=RATE>",
+            description = "Fixed conversion into the reporting currency, e.g. USD=7.10 (repeatable). Purchases in a currency without a rate are refused as unknown_currency.")
+    public Map<String, BigDecimal> fxRates = new LinkedHashMap<>();
+
+    public EventValidator validator() {
+        return new EventValidator(earliestEventTime, maxAhead, new CurrencyConverter(reportingCurrency, fxRates));
+    }
+}

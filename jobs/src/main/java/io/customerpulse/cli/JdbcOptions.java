@@ -1,0 +1,25 @@
+package io.customerpulse.cli;
+
+import io.customerpulse.sink.JdbcTarget;
+
+import picocli.CommandLine.Option;
+
+/** Where the serving tables are. The password comes from the environment variable PULSE_JDBC_PASSWORD. */
+public class JdbcOptions {
+    @Option(names = "--jdbc-url", paramLabel = "<jdbc:postgresql://...>",
+            description = "PostgreSQL JDBC URL of the serving store. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "jdbc:postgresql://localhost:5432/pulse")
+    public String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "pulse",
+            description = "Database user; the password is read from the environment variable PULSE_JDBC_PASSWORD. Default: ${DEFAULT-VALUE}.")
+    public String jdbcUser;
+
+    @Option(names = "--create-schema", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create missing tables, views and the pulse_reader role before starting (--no-create-schema for a user without DDL rights). Default: ${DEFAULT-VALUE}.")
+    public boolean createSchema;
+
+    public JdbcTarget target() {
+        return JdbcTarget.fromEnvironment(jdbcUrl, jdbcUser);
+    }
+}

@@ -1,0 +1,74 @@
+package io.customerpulse.cli;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** How the job runs on Flink and writes to PostgreSQL. */
+public class JobOptions {
+    @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's parallelism.default.")
+    public Integer parallelism;
+
+    @Option(names = "--max-parallelism", defaultValue = "128",
+            description = "Key groups: the most the job can ever be scaled to without losing state. Default: ${DEFAULT-VALUE}.")
+    public int maxParallelism;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = Converters.DurationConverter.class,
+            description = "Checkpoint interval; also the latest a row reaches PostgreSQL. Default: ${DEFAULT-VALUE}.")
+    public Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "<uri>",
+            description = "Checkpoint storage (file:///..., s3://...). Default: the cluster's execution.checkpointing.dir.")
+    public String checkpointDir;
+
+    @Option(names = "--flush-interval", defaultValue = "1s", converter = Converters.DurationConverter.class,
+            description = "How often coalesced rows are written to PostgreSQL. Default: ${DEFAULT-VALUE}.")
+    public Duration flushInterval;
+
+    @Option(names = "--sink-batch-size", defaultValue = "5000", description = "Rows per JDBC batch. Default: ${DEFAULT-VALUE}.")
+    public int sinkBatchSize;
+
+    @Option(names = "--sink-max-retries", defaultValue = "5",
+            description = "Retries of a failed JDBC batch (reconnecting) before the job fails and restarts from its checkpoint. Default: ${DEFAULT-VALUE}.")
+    public int sinkMaxRetries;
+
+    /** Rows held per coalescing buffer before an early flush, bounding its memory. */
+    public static final int COALESCE_MAX_KEYS = 50_000;
+
+    /**
+     * The job's Flink configuration: RocksDB with incremental checkpoints, explicit uids and max
+     * parallelism, no silent Kryo. Cluster settings not named here still apply.
+     */
+    public Configuration flinkConfiguration(String jobName) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.NAME, jobName);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        if (checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        }
+        conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
+        if (parallelism != null) {
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        }
+        return conf;
+    }
+
+    public JdbcExecutionOptions sinkExecution() {
+        return JdbcExecutionOptions.builder()
+                .withBatchSize(sinkBatchSize)
+                .withBatchIntervalMs(flushInterval.toMillis())
+                .withMaxRetries(sinkMaxRetries)
+                .build();
+    }
+}

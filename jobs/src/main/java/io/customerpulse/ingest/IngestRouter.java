@@ -1,0 +1,43 @@
+package io.customerpulse.ingest;
+
+import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.PulseEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Admitted events to the main output (counted by type), refusals to {@link #DEAD_LETTERS}. */
+public class IngestRouter extends ProcessFunction<IngestRecord, PulseEvent> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("refused-at-ingest", TypeInformation.of(DeadLetter.class));
+
+    private transient Map<EventType, Counter> eventsIn;
+
+    @Override
+    public void open(OpenContext openContext) {
+        eventsIn = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            eventsIn.put(type, getRuntimeContext().getMetricGroup().addGroup("event_type", type.word()).counter("eventsIn"));
+        }
+    }
+
+    @Override
+    public void processElement(IngestRecord record, Context ctx, Collector<PulseEvent> out) {
+        if (record.isEvent()) {
+            eventsIn.get(record.event.type).inc();
+            out.collect(record.event);
+        } else {
+            ctx.output(DEAD_LETTERS, record.deadLetter);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.customerpulse.ingest;
+
+import io.customerpulse.events.DeadLetter;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/** The jobs' Kafka source of events, their dead-letter sink, and the event-time watermarks. */
+public final class KafkaEdges {
+    private KafkaEdges() {}
+
+    /**
+     * All three event topics in one source. Starts from the group's committed offsets (committed
+     * on every checkpoint), or from the earliest offset for a new group.
+     */
+    public static KafkaSource<IngestRecord> eventSource(
+            String bootstrapServers, TopicNames topics, String groupId, Properties clientProperties, EventDecoder decoder) {
+        return KafkaSource.<IngestRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topics.eventTopics())
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaEventDeserializer(topics, decoder))
+                .setProperties(clientProperties)
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties clientProperties) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(clientProperties)
+                .setRecordSerializer(new DeadLetterKafkaSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * Event time from the event; the watermark trails the newest event time by the allowed
+     * lateness, per Kafka partition. A partition silent for {@code idleTimeout} stops holding the
+     * clock back. Refused records carry no event time and never move the clock.
+     */
+    public static WatermarkStrategy<IngestRecord> watermarks(Duration allowedLateness, Duration idleTimeout) {
+        return WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(allowedLateness)
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp())
+                .withIdleness(idleTimeout);
+    }
+}

@@ -1,0 +1,48 @@
+package io.customerpulse.retention;
+
+/**
+ * Everything the retention job keeps per user (one RocksDB value). Constant size: the rhythm and
+ * the lifetimes inputs need only first/last day and a count, because events are applied in
+ * event-time order.
+ */
+public class UserRetentionState {
+    /** Current status; null before the first event. */
+    public RetentionStatus status;
+    /** Instant up to which status changes have been applied. */
+    public long clock;
+
+    public long firstSeenAt;
+    public long lastActiveAt;
+    public String acquisitionChannel;
+    /** When the user came back from dormant or churned, or {@link RetentionRules#NONE}. */
+    public long resurrectedAt = RetentionRules.NONE;
+
+    /** Distinct active days and the first and last of them (epoch days in the configured zone). */
+    public int activeDays;
+    public int firstActiveDay;
+    public int lastActiveDay;
+
+    public long clicks;
+    public long shares;
+    public long purchases;
+    public long revenueMinor;
+
+    /** Distinct purchase days and the first and last of them. */
+    public int purchaseDays;
+    public int firstPurchaseDay;
+    public int lastPurchaseDay;
+
+    /** activity_score at {@link #lastActiveAt}. */
+    public double score;
+
+    /** Bookkeeping of the operator: the registered status-change timer, or NEVER. */
+    public long statusTimer = RetentionRules.NEVER;
+    /** Bookkeeping of the operator: when the next sweep of remembered event ids is due, or NEVER. */
+    public long dedupSweepAt = RetentionRules.NEVER;
+
+    public UserRetentionState() {}
+
+    public boolean isEmpty() {
+        return status == null;
+    }
+}

@@ -1,0 +1,231 @@
+package io.customerpulse.retention;
+
+import static io.customerpulse.testing.Events.click;
+import static io.customerpulse.testing.Events.purchase;
+import static io.customerpulse.testing.Times.DAY;
+import static io.customerpulse.testing.Times.at;
+import static io.customerpulse.testing.Times.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.EventCodec;
+import io.customerpulse.events.EventMapper;
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.PulseEvent;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+class UserRetentionFunctionTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, PulseEvent, UserRetentionRow> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, PulseEvent, UserRetentionRow> newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new UserRetentionFunction(RetentionSettings.defaults())),
+                e -> e.userId, Types.STRING);
+    }
+
+    private void send(PulseEvent e) throws Exception {
+        harness.processElement(e, e.eventTime);
+    }
+
+    private List<String> transitions() {
+        return harness.getSideOutput(UserRetentionFunction.TRANSITIONS).stream()
+                .map(StreamRecord::getValue)
+                .map(t -> t.userId + ":" + t.fromStatus + "->" + t.toStatus + "@" + java.time.Instant.ofEpochMilli(t.transitionAt))
+                .toList();
+    }
+
+    private List<UserRetentionRow> rows() {
+        return harness.extractOutputValues();
+    }
+
+    private UserRetentionRow lastRow() {
+        List<UserRetentionRow> rows = rows();
+        return rows.get(rows.size() - 1);
+    }
+
+    private List<DeadLetter> late() {
+        var queue = harness.getSideOutput(UserRetentionFunction.LATE_EVENTS);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void eventsWaitForTheWatermark() throws Exception {
+        send(click("e1", "u", at(0, 10)));
+        assertThat(rows()).isEmpty();
+        harness.processWatermark(at(0, 10) - 1);
+        assertThat(rows()).isEmpty();
+        harness.processWatermark(at(0, 10));
+        assertThat(rows()).hasSize(1);
+        assertThat(lastRow().status).isEqualTo("new");
+        assertThat(lastRow().asOf).isEqualTo(at(0, 10));
+    }
+
+    @Test
+    void timersChangeStatusWithNoFurtherEvents() throws Exception {
+        send(click("e1", "u", day(0)));
+        harness.processWatermark(day(0));
+        harness.processWatermark(day(200));
+
+        assertThat(transitions()).containsExactly(
+                "u:null->new@2025-01-01T00:00:00Z",
+                "u:new->active@2025-01-08T00:00:00Z",
+                "u:active->at_risk@2025-01-15T00:00:00Z",
+                "u:at_risk->dormant@2025-01-31T00:00:00Z",
+                "u:dormant->churned@2025-04-01T00:00:00Z");
+        assertThat(rows()).extracting(r -> r.status + "@" + java.time.Instant.ofEpochMilli(r.asOf)).containsExactly(
+                "new@2025-01-01T00:00:00Z",
+                "active@2025-01-08T00:00:00Z",
+                "at_risk@2025-01-15T00:00:00Z",
+                "dormant@2025-01-31T00:00:00Z",
+                "churned@2025-04-01T00:00:00Z");
+        // The churned row's score is the click's weight halved 90/7 times.
+        assertThat(lastRow().activityScore).isEqualTo(Math.pow(0.5, 90.0 / 7), org.assertj.core.api.Assertions.within(1e-15));
+
+        // Nothing leaks: the remembered event id was swept, no event is held, no timer is left.
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void duplicatesCountOnceWithinTheHorizon() throws Exception {
+        send(purchase("p1", "u", at(0, 10), 1000));
+        send(purchase("p1", "u", at(0, 10), 1000)); // while the original is still held
+        harness.processWatermark(at(1, 0));
+        send(purchase("p1", "u", at(0, 10), 1000)); // after it was applied (and behind the watermark)
+        send(purchase("p2", "u", at(2, 10), 500));
+        harness.processWatermark(at(3, 0));
+
+        assertThat(lastRow().purchases).isEqualTo(2);
+        assertThat(lastRow().revenueMinor).isEqualTo(1500);
+        assertThat(late()).isEmpty();
+    }
+
+    @Test
+    void aDuplicateBeyondTheHorizonIsNoLongerRecognised() throws Exception {
+        send(click("c1", "u", at(0, 10)));
+        harness.processWatermark(at(8, 0)); // dedup horizon 7 days: c1 is forgotten after day 7 10:00
+        send(click("c1", "u", at(8, 1)));
+        harness.processWatermark(at(9, 0));
+        assertThat(lastRow().clicks).isEqualTo(2);
+    }
+
+    @Test
+    void lateEventsGoToTheDeadLetterOutputWithTheirBytes() throws Exception {
+        send(click("e1", "u", day(10)));
+        harness.processWatermark(day(10));
+        PulseEvent late = purchase("p-late", "u", day(9), 700);
+        late.sourceTopic = "purchases";
+        late.sourcePartition = 2;
+        late.sourceOffset = 77;
+        send(late);
+        harness.processWatermark(day(11));
+
+        assertThat(late()).hasSize(1);
+        DeadLetter d = late().get(0);
+        assertThat(d.reason).isEqualTo("late_event");
+        assertThat(d.sourceTopic).isEqualTo("purchases");
+        assertThat(d.sourcePartition).isEqualTo(2);
+        assertThat(d.sourceOffset).isEqualTo(77);
+        PulseEvent decoded = EventMapper.toPulseEvent(new EventCodec().decode(EventType.PURCHASE, d.payload));
+        assertThat(decoded.eventId).isEqualTo("p-late");
+        assertThat(decoded.amountMinor).isEqualTo(700);
+        assertThat(lastRow().purchases).isZero();
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheLatenessIsAppliedInEventTimeOrder() throws Exception {
+        // The user's first event arrives after a later one; both are ahead of the watermark.
+        send(click("e2", "u", at(1, 10), "web"));
+        send(click("e1", "u", at(0, 10), "qr"));
+        harness.processWatermark(at(2, 0));
+
+        assertThat(transitions()).containsExactly("u:null->new@2025-01-01T10:00:00Z");
+        UserRetentionRow row = lastRow();
+        assertThat(row.firstSeenAt).isEqualTo(at(0, 10));
+        assertThat(row.acquisitionChannel).isEqualTo("qr");
+        assertThat(row.clicks).isEqualTo(2);
+    }
+
+    @Test
+    void eventsAtTheSameInstantAreOrderedByEventId() throws Exception {
+        send(click("b", "u", at(0, 10), "web"));
+        send(click("a", "u", at(0, 10), "store"));
+        harness.processWatermark(at(0, 10));
+        assertThat(lastRow().acquisitionChannel).isEqualTo("store");
+        assertThat(rows()).hasSize(1); // one row for the instant, not one per event
+    }
+
+    @Test
+    void silentUsersOnOtherKeysMoveWithTheSharedClock() throws Exception {
+        send(click("a1", "alice", day(0)));
+        send(click("b1", "bob", day(20)));
+        harness.processWatermark(day(20));
+        assertThat(transitions()).contains(
+                "alice:new->active@2025-01-08T00:00:00Z", "alice:active->at_risk@2025-01-15T00:00:00Z",
+                "bob:null->new@2025-01-21T00:00:00Z");
+    }
+
+    @Test
+    void afterARestoreEventsBehindTheCheckpointedWatermarkStayLate() throws Exception {
+        send(click("e1", "u", day(10)));
+        harness.processWatermark(day(10));
+        harness.processWatermark(day(12));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        // The new harness has no watermark yet: without the checkpointed one, day 11 would be accepted.
+        send(click("e-old", "u", day(11)));
+        send(click("e3", "u", day(13)));
+        harness.processWatermark(day(13));
+
+        assertThat(late()).extracting(d -> d.reason).containsExactly("late_event");
+        assertThat(lastRow().clicks).isEqualTo(2);
+    }
+
+    @Test
+    void aStatusTimerLeftBehindByNewActivityFiresHarmlessly() throws Exception {
+        send(click("e1", "u", day(0)));
+        harness.processWatermark(day(0));
+        send(click("e2", "u", day(5)));
+        harness.processWatermark(day(5));
+        int rowsBefore = rows().size();
+        // The day 7 timer (end of "new") still fires and makes the user active, correctly.
+        harness.processWatermark(day(7));
+        assertThat(rows()).hasSize(rowsBefore + 1);
+        assertThat(lastRow().status).isEqualTo("active");
+        // The day 14 timer armed at day 0 fires too, but the user was active on day 5: no change, no row.
+        harness.processWatermark(day(14));
+        assertThat(rows()).hasSize(rowsBefore + 1);
+        harness.processWatermark(day(19));
+        assertThat(lastRow().status).isEqualTo("at_risk");
+        assertThat(lastRow().asOf).isEqualTo(day(19));
+        // active days 0 and 5 (fewer than 3): risk_after 14 days from day 5 = day 19
+        assertThat(transitions()).contains("u:active->at_risk@2025-01-20T00:00:00Z")
+                .doesNotContain("u:active->at_risk@2025-01-15T00:00:00Z");
+    }
+}

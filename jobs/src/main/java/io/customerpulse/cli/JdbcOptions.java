@@ -19,7 +19,21 @@ public class JdbcOptions {
             description = "Create missing tables, views and the pulse_reader role before starting (--no-create-schema for a user without DDL rights). Default: ${DEFAULT-VALUE}.")
     public boolean createSchema;
 
+    /**
+     * Set only by code that owns the database (the launcher's embedded store, tests); never an
+     * option, so a password cannot end up on a command line.
+     */
+    public String password;
+
     public JdbcTarget target() {
-        return JdbcTarget.fromEnvironment(jdbcUrl, jdbcUser);
+        return password != null ? new JdbcTarget(jdbcUrl, jdbcUser, password) : JdbcTarget.fromEnvironment(jdbcUrl, jdbcUser);
+    }
+
+    /** Points these options at {@code target}, password included. */
+    public JdbcOptions use(JdbcTarget target) {
+        this.jdbcUrl = target.url();
+        this.jdbcUser = target.user();
+        this.password = target.password();
+        return this;
     }
 }

@@ -21,7 +21,7 @@ public class JobOptions {
     public int maxParallelism;
 
     @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = Converters.DurationConverter.class,
-            description = "Checkpoint interval; also the latest a row reaches PostgreSQL. Default: ${DEFAULT-VALUE}.")
+            description = "Checkpoint interval (RocksDB, incremental). Default: ${DEFAULT-VALUE}.")
     public Duration checkpointInterval;
 
     @Option(names = "--checkpoint-dir", paramLabel = "<uri>",

@@ -43,7 +43,7 @@ import java.util.concurrent.Callable;
  *                                          +-- refused ------+-- late --> count by reason -> dead-letter topic
  * </pre>
  */
-@Command(name = "retention-job", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "retention-job", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = "Runs the retention job: live retention status, scores and cohorts of every customer.")
 public final class RetentionJob implements Callable<Integer> {
 

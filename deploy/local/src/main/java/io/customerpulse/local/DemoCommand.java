@@ -1,0 +1,216 @@
+package io.customerpulse.local;
+
+import io.customerpulse.cli.Converters;
+import io.customerpulse.generator.EventPublisher;
+import io.customerpulse.generator.NoisyTraffic;
+import io.customerpulse.generator.TrafficGenerator;
+import io.customerpulse.ingest.TopicNames;
+import io.customerpulse.retention.RetentionJob;
+import io.customerpulse.sink.ServingSchema;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the whole pipeline on this machine: an in-process Kafka broker, the embedded PostgreSQL,
+ * generated traffic and the retention job on a local Flink with RocksDB and checkpoints.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
+        description = {
+            "Runs the retention job on the embedded default: local Kafka, embedded PostgreSQL, generated events.",
+            "Prints a live summary, the JDBC URL and psql connection strings. Ctrl-C stops everything cleanly.",
+            "Each run starts a fresh simulation: the serving tables are emptied at start; the database,",
+            "its roles and anything else you created in it stay in .pulse/postgres between runs."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--speed", defaultValue = "2d", converter = Converters.DurationConverter.class,
+            description = "Event time simulated per second of wall time, until the simulation catches up with now. Default: ${DEFAULT-VALUE}.")
+    Duration speed;
+
+    @Option(names = "--history", defaultValue = "365d", converter = Converters.DurationConverter.class,
+            description = "How far in the past the simulation starts. Default: ${DEFAULT-VALUE}.")
+    Duration history;
+
+    @Option(names = "--users-per-day", defaultValue = "300",
+            description = "New users arriving per simulated day. Default: ${DEFAULT-VALUE}.")
+    double usersPerDay;
+
+    @Option(names = "--max-rate", defaultValue = "20000",
+            description = "Cap on events published per second of wall time. Default: ${DEFAULT-VALUE}.")
+    int maxRate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated traffic. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--noise", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Send realistic imperfections: duplicates, out-of-order, late and poison records. Default: ${DEFAULT-VALUE}.")
+    boolean noise;
+
+    @Option(names = "--duration", converter = Converters.DurationConverter.class,
+            description = "Stop by itself after this long (wall time). Default: run until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(names = "--summary-every", defaultValue = "3s", converter = Converters.DurationConverter.class,
+            description = "How often the live summary is printed. Default: ${DEFAULT-VALUE}.")
+    Duration summaryEvery;
+
+    @Option(names = "--postgres-port", defaultValue = "0",
+            description = "Port of the embedded PostgreSQL (loopback only); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int postgresPort;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Path run = PulseHome.runDirectory();
+        TopicNames topics = TopicNames.DEFAULTS;
+        Thread hook = new Thread(this::requestStop, "pulse-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.println("Starting the local stack (Kafka, PostgreSQL, Flink) ...");
+        try (LocalPostgres postgres = LocalPostgres.start(run.resolve("postgres"), postgresPort);
+             LocalKafka kafka = LocalKafka.start()) {
+            kafka.createTopics(topics, 2);
+            prepareTables(postgres);
+
+            RetentionJob job = new RetentionJob();
+            new CommandLine(job).parseArgs(
+                    "--bootstrap-servers", kafka.bootstrapServers(),
+                    "--jdbc-url", postgres.jdbcUrl(),
+                    "--jdbc-user", LocalPostgres.APP_USER,
+                    "--group-id", "pulse-demo-" + Instant.now().toEpochMilli(),
+                    "--checkpoint-interval", "5s",
+                    "--checkpoint-dir", run.resolve("demo/checkpoints").toUri().toString(),
+                    "--idle-timeout", "10s",
+                    "--parallelism", Integer.toString(parallelism));
+            job.jdbc.password = postgres.appTarget().password();
+            Configuration conf = job.job.flinkConfiguration(RetentionJob.JOB_NAME);
+            JobClient client = job.start(StreamExecutionEnvironment.createLocalEnvironment(conf));
+
+            out.println();
+            out.println("Kafka bootstrap servers : " + kafka.bootstrapServers() + "  (topics " + topics.eventTopics()
+                    + ", dead letters: " + topics.deadLetters() + ")");
+            out.println("JDBC URL                : " + postgres.jdbcUrl() + "  (user " + LocalPostgres.APP_USER
+                    + ", password in .pulse/postgres/pulse.password)");
+            out.println("psql, owner             : psql " + postgres.psqlUri(postgres.appTarget()));
+            out.println("psql, read-only         : psql " + postgres.psqlUri(postgres.readerTarget()));
+            out.println("Flink job               : " + client.getJobID() + " (local, RocksDB, checkpoints every 5s)");
+            out.println();
+
+            simulate(kafka, topics, postgres, client, out);
+
+            out.println("Stopping ...");
+            client.cancel().get(30, TimeUnit.SECONDS);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running and waits for the latch above
+            }
+        }
+        out.println("Stopped. The serving tables stay in .pulse/postgres.");
+        return 0;
+    }
+
+    private void requestStop() {
+        stopping = true;
+        try {
+            stopped.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fresh simulation, fresh tables: the schema is created if missing and the demo's rows are cleared. */
+    private static void prepareTables(LocalPostgres postgres) throws Exception {
+        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
+            ServingSchema.ensure(c);
+            s.execute("TRUNCATE user_retention, retention_transitions, retention_cohorts");
+        }
+    }
+
+    private void simulate(LocalKafka kafka, TopicNames topics, LocalPostgres postgres, JobClient client, PrintStream out)
+            throws Exception {
+        long wallStart = System.currentTimeMillis();
+        long simStart = wallStart - history.toMillis();
+        TrafficGenerator generator = new TrafficGenerator(seed, simStart, usersPerDay);
+        NoisyTraffic traffic = new NoisyTraffic(generator, seed, noise ? NoisyTraffic.Noise.REALISTIC : NoisyTraffic.Noise.NONE);
+        LiveSummary summary = new LiveSummary(postgres.readerTarget());
+        long nextSummary = wallStart + summaryEvery.toMillis();
+        long publishedAtLastSummary = 0;
+        long lastSummaryAt = wallStart;
+        long secondStart = wallStart;
+        int sentThisSecond = 0;
+        try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), topics, new Properties());
+             Admin admin = kafka.admin()) {
+            while (!stopping && (duration == null || System.currentTimeMillis() - wallStart < duration.toMillis())) {
+                if (client.getJobStatus().get().isGloballyTerminalState()) {
+                    out.println("The Flink job ended unexpectedly: " + client.getJobStatus().get() + " (see .pulse/logs/pulse.log)");
+                    return;
+                }
+                long now = System.currentTimeMillis();
+                if (now - secondStart >= 1000) {
+                    secondStart = now;
+                    sentThisSecond = 0;
+                }
+                // Simulated time runs `speed` per wall second until it reaches the present, then real time.
+                long simNow = Math.min(now, simStart + (long) ((now - wallStart) / 1000.0 * speed.toMillis()));
+                sentThisSecond += traffic.emitUntil(simNow, Math.max(0, maxRate - sentThisSecond), publisher::publish);
+                if (now >= nextSummary) {
+                    double rate = (publisher.sent() - publishedAtLastSummary) * 1000.0 / Math.max(1, now - lastSummaryAt);
+                    publishedAtLastSummary = publisher.sent();
+                    lastSummaryAt = now;
+                    nextSummary = now + summaryEvery.toMillis();
+                    try {
+                        LiveSummary.print(out, Duration.ofMillis(now - wallStart), rate, publisher.sent(),
+                                deadLetters(admin, topics), summary.read());
+                    } catch (Exception e) {
+                        out.println("   (summary unavailable: " + e.getMessage() + ")");
+                    }
+                }
+                Thread.sleep(10);
+            }
+            publisher.flush();
+        } finally {
+            summary.close();
+        }
+    }
+
+    private static long deadLetters(Admin admin, TopicNames topics) throws Exception {
+        var partitions = admin.describeTopics(List.of(topics.deadLetters())).allTopicNames().get()
+                .get(topics.deadLetters()).partitions();
+        List<TopicPartition> tps = new ArrayList<>();
+        partitions.forEach(p -> tps.add(new TopicPartition(topics.deadLetters(), p.partition())));
+        var offsets = admin.listOffsets(tps.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                .all().get();
+        return offsets.values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+}

@@ -1,0 +1,154 @@
+package io.customerpulse.local;
+
+import io.customerpulse.sink.JdbcTarget;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+
+/**
+ * A real PostgreSQL server (zonky's embedded binary) for the local stack. Its data directory
+ * survives restarts; it listens on loopback only. The application role {@code pulse} owns the
+ * database {@code pulse} and has a password generated once and kept in the data directory;
+ * only the {@code postgres} superuser connects without one, and only from loopback.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    public static final String DATABASE = "pulse";
+    public static final String APP_USER = "pulse";
+    public static final String READER_USER = "marketer";
+
+    private final EmbeddedPostgres server;
+    private final String appPassword;
+    private final String readerPassword;
+
+    private LocalPostgres(EmbeddedPostgres server, String appPassword, String readerPassword) {
+        this.server = server;
+        this.appPassword = appPassword;
+        this.readerPassword = readerPassword;
+    }
+
+    /** Starts the server on {@code dataDir} (created on first use), on a free port unless {@code port > 0}. */
+    public static LocalPostgres start(Path dataDir, int port) throws IOException, SQLException {
+        Files.createDirectories(dataDir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.resolve("data"))
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "100")
+                .setDataDirectoryCustomizer(LocalPostgres::writeAccessRules);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        EmbeddedPostgres server = builder.start();
+        String appPassword = secret(dataDir.resolve("pulse.password"));
+        String readerPassword = secret(dataDir.resolve("marketer.password"));
+        LocalPostgres pg = new LocalPostgres(server, appPassword, readerPassword);
+        pg.ensureDatabaseAndRoles();
+        return pg;
+    }
+
+    /** Passwords for everyone but the superuser, which only the launcher itself uses, on loopback. */
+    private static void writeAccessRules(java.io.File dataDir) {
+        String hba = """
+                # Written by Customer Pulse's local stack at every start.
+                local all all                 trust
+                host  all postgres 127.0.0.1/32 trust
+                host  all postgres ::1/128      trust
+                host  all all      127.0.0.1/32 scram-sha-256
+                host  all all      ::1/128      scram-sha-256
+                """;
+        try {
+            Files.writeString(dataDir.toPath().resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String secret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        byte[] bytes = new byte[12];
+        new SecureRandom().nextBytes(bytes);
+        String secret = HexFormat.of().formatHex(bytes);
+        Files.writeString(file, secret, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: the file stays as created
+        }
+        return secret;
+    }
+
+    private void ensureDatabaseAndRoles() throws SQLException {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            ensureLoginRole(c, APP_USER, appPassword, "CREATEROLE");
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", DATABASE)) {
+                s.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
+            }
+        }
+        try (Connection c = server.getDatabase("postgres", DATABASE).getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER SCHEMA public OWNER TO " + APP_USER);
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", "pulse_reader")) {
+                s.execute("CREATE ROLE pulse_reader NOLOGIN");
+            }
+            ensureLoginRole(c, READER_USER, readerPassword, "");
+            s.execute("GRANT pulse_reader TO " + READER_USER);
+        }
+    }
+
+    private static void ensureLoginRole(Connection c, String role, String password, String extra) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            String verb = exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role) ? "ALTER" : "CREATE";
+            s.execute(verb + " ROLE " + role + " LOGIN " + extra + " PASSWORD '" + password + "'");
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    /** The application role: owns the serving tables. */
+    public JdbcTarget appTarget() {
+        return new JdbcTarget(jdbcUrl(), APP_USER, appPassword);
+    }
+
+    /** The read-only marketer login (member of pulse_reader). */
+    public JdbcTarget readerTarget() {
+        return new JdbcTarget(jdbcUrl(), READER_USER, readerPassword);
+    }
+
+    /** A connection string to paste into psql. */
+    public String psqlUri(JdbcTarget who) {
+        return "postgresql://" + who.user() + ":" + who.password() + "@127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,58 @@
+package io.customerpulse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.retention.RetentionJob;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The README documents every option of the job and the demo, with the default the code uses. */
+class ReadmeTest {
+    private static final Path README = Path.of("..", "..", "README.md");
+
+    @Test
+    void everyJobOptionIsDocumentedWithItsDefault() throws IOException {
+        String readme = Files.readString(README);
+        for (OptionSpec option : new CommandLine(new RetentionJob()).getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String name = option.longestName();
+            String row = readme.lines()
+                    .filter(l -> l.startsWith("| `" + name + "`") || l.startsWith("| `--[no-]" + name.substring(2) + "`")
+                            || l.startsWith("| `" + name + " "))
+                    .findFirst().orElse(null);
+            assertThat(row).as("README configuration row for %s", name).isNotNull();
+            String defaultValue = option.defaultValue();
+            if (defaultValue != null) {
+                assertThat(row).as("README default of %s", name).contains("| " + defaultValue + " |");
+            }
+        }
+    }
+
+    @Test
+    void everyDemoOptionIsMentioned() throws IOException {
+        String readme = Files.readString(README);
+        for (OptionSpec option : new CommandLine(new DemoCommand()).getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String name = option.longestName().replace("--", "");
+            assertThat(readme).as("README mentions demo option %s", name).containsPattern("--(\\[no-\\]|no-)?" + name);
+        }
+    }
+
+    @Test
+    void theTwoSetUpCommandsAreTheLauncherAndCiRunsTheTestOne() throws IOException {
+        String readme = Files.readString(README);
+        assertThat(readme).contains("./pulse demo", "./pulse test");
+        assertThat(Files.readString(Path.of("..", "..", ".ci", "run"))).contains("./pulse test");
+    }
+}

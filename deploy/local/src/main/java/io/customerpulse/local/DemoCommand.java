@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,16 +81,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the embedded PostgreSQL (loopback only); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     int postgresPort;
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean stopping;
+    private GracefulStop stop;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Path run = PulseHome.runDirectory();
         TopicNames topics = TopicNames.DEFAULTS;
-        Thread hook = new Thread(this::requestStop, "pulse-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stop = GracefulStop.install(out);
 
         out.println("Starting the local stack (Kafka, PostgreSQL, Flink) ...");
         try (LocalPostgres postgres = LocalPostgres.start(run.resolve("postgres"), postgresPort);
@@ -125,26 +122,25 @@ public final class DemoCommand implements Callable<Integer> {
 
             simulate(kafka, topics, postgres, client, out);
 
-            out.println("Stopping ...");
-            client.cancel().get(30, TimeUnit.SECONDS);
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // Ctrl-C: the hook is running and waits for the latch above
+            if (!stop.requested()) {
+                out.println("Stopping ...");
             }
+            cancelAndWait(client);
         }
         out.println("Stopped. The serving tables stay in .pulse/postgres.");
         return 0;
     }
 
-    private void requestStop() {
-        stopping = true;
+    /**
+     * Cancels the job and waits until every task has stopped, so no sink writes into a database
+     * that is about to close.
+     */
+    private static void cancelAndWait(JobClient client) throws Exception {
+        client.cancel().get(30, TimeUnit.SECONDS);
         try {
-            stopped.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // the expected outcome of a cancellation
         }
     }
 
@@ -170,7 +166,7 @@ public final class DemoCommand implements Callable<Integer> {
         int sentThisSecond = 0;
         try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), topics, new Properties());
              Admin admin = kafka.admin()) {
-            while (!stopping && (duration == null || System.currentTimeMillis() - wallStart < duration.toMillis())) {
+            while (!stop.requested() && (duration == null || System.currentTimeMillis() - wallStart < duration.toMillis())) {
                 if (client.getJobStatus().get().isGloballyTerminalState()) {
                     out.println("The Flink job ended unexpectedly: " + client.getJobStatus().get() + " (see .pulse/logs/pulse.log)");
                     return;

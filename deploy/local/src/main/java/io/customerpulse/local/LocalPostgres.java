@@ -41,9 +41,12 @@ public final class LocalPostgres implements AutoCloseable {
     /** Starts the server on {@code dataDir} (created on first use), on a free port unless {@code port > 0}. */
     public static LocalPostgres start(Path dataDir, int port) throws IOException, SQLException {
         Files.createDirectories(dataDir);
+        stopOrphanedServer(dataDir.resolve("data"));
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir.resolve("data"))
                 .setCleanDataDirectory(false)
+                // We stop the server ourselves, after the job: a JVM hook would race the job's last writes.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "100")
                 .setDataDirectoryCustomizer(LocalPostgres::writeAccessRules);
@@ -56,6 +59,33 @@ public final class LocalPostgres implements AutoCloseable {
         LocalPostgres pg = new LocalPostgres(server, appPassword, readerPassword);
         pg.ensureDatabaseAndRoles();
         return pg;
+    }
+
+    /**
+     * A launcher killed hard (kill -9) leaves its server running on the data directory, which
+     * would refuse a second postmaster: stop it first (SIGTERM, a smart shutdown; it has no
+     * clients left).
+     */
+    private static void stopOrphanedServer(Path data) throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (RuntimeException unreadable) {
+            return;
+        }
+        var orphan = ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (orphan.isPresent()) {
+            orphan.get().destroy();
+            try {
+                orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException("A PostgreSQL server (pid " + pid + ") still runs on " + data + " and did not stop", e);
+            }
+        }
     }
 
     /** Passwords for everyone but the superuser, which only the launcher itself uses, on loopback. */

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,6 +21,14 @@ public class EventTimeOptions {
     @Option(names = "--idle-timeout", defaultValue = "1m", converter = Converters.DurationConverter.class,
             description = "A partition silent this long (wall clock) stops holding the event-time clock back. Default: ${DEFAULT-VALUE}.")
     public Duration idleTimeout;
+
+    @Option(names = "--time-zone", defaultValue = "UTC", converter = Converters.ZoneConverter.class,
+            description = "Zone of calendar days: active days, purchase days, cohorts, K-factor days. Default: ${DEFAULT-VALUE}.")
+    public ZoneId timeZone;
+
+    @Option(names = "--dedup-horizon", defaultValue = "7d", converter = Converters.DurationConverter.class,
+            description = "How long (event time) an event_id is remembered to drop duplicates. Default: ${DEFAULT-VALUE}.")
+    public Duration dedupHorizon;
 
     @Option(names = "--earliest-event-time", defaultValue = "1990-01-01T00:00:00Z", converter = Converters.InstantConverter.class,
             description = "Events before this instant are refused as event_time_too_old. Default: ${DEFAULT-VALUE}.")

@@ -8,14 +8,9 @@ import io.customerpulse.retention.RetentionSettings;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.time.ZoneId;
 
 /** The retention definitions (README, "What the job computes"). */
 public class RetentionOptions {
-    @Option(names = "--time-zone", defaultValue = "UTC", converter = Converters.ZoneConverter.class,
-            description = "Zone of calendar days: active days, purchase days, cohorts. Default: ${DEFAULT-VALUE}.")
-    public ZoneId timeZone;
-
     @Option(names = "--half-life", defaultValue = "7d", converter = Converters.DurationConverter.class,
             description = "Half-life of activity_score. Default: ${DEFAULT-VALUE}.")
     public Duration halfLife;
@@ -65,10 +60,6 @@ public class RetentionOptions {
             description = "Upper clamp of rhythm-based risk_after. Default: ${DEFAULT-VALUE}.")
     public Duration riskAfterMax;
 
-    @Option(names = "--dedup-horizon", defaultValue = "7d", converter = Converters.DurationConverter.class,
-            description = "How long (event time) an event_id is remembered to drop duplicates. Default: ${DEFAULT-VALUE}.")
-    public Duration dedupHorizon;
-
     @Option(names = "--bgnbd-r", defaultValue = "0.243", description = "BG/NBD r. Default: ${DEFAULT-VALUE} (published CDNOW fit).")
     public double bgnbdR;
 
@@ -81,14 +72,14 @@ public class RetentionOptions {
     @Option(names = "--bgnbd-b", defaultValue = "2.426", description = "BG/NBD b. Default: ${DEFAULT-VALUE}.")
     public double bgnbdB;
 
-    public RetentionSettings settings() {
+    public RetentionSettings settings(EventTimeOptions eventTime) {
         return RetentionSettings.builder()
                 .rules(new RetentionRules(newWindow, resurrectedWindow, dormantAfter, churnedAfter, defaultRiskAfter,
                         rhythmMinActiveDays, rhythmMultiplier, riskAfterMin, riskAfterMax))
                 .score(new ActivityScore(clickWeight, shareWeight, purchaseWeight, halfLife))
                 .model(new BgNbdParameters(bgnbdR, bgnbdAlphaDays, bgnbdA, bgnbdB))
-                .zone(timeZone)
-                .dedupHorizon(dedupHorizon)
+                .zone(eventTime.timeZone)
+                .dedupHorizon(eventTime.dedupHorizon)
                 .build();
     }
 }

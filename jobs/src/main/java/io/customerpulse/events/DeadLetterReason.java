@@ -19,7 +19,11 @@ public enum DeadLetterReason {
     /** event_time further in the future than the configured tolerance allows. */
     EVENT_TIME_IN_FUTURE,
     /** event_time behind the job's event-time clock by more than the allowed lateness. */
-    LATE_EVENT;
+    LATE_EVENT,
+    /** A share event for a share_id that another user's earlier share event already owns. */
+    SHARE_OWNER_CONFLICT,
+    /** A click or purchase carrying a share_id that no share event created within the share wait. */
+    UNKNOWN_SHARE;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

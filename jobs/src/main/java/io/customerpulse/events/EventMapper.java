@@ -30,7 +30,7 @@ public final class EventMapper {
             e.channel = normaliseChannel(c.getChannel());
             e.page = c.getPage();
             e.itemId = c.getItemId();
-            e.shareId = c.getShareId();
+            e.shareId = blankToNull(c.getShareId());
         } else if (record instanceof PurchaseEvent p) {
             e.type = EventType.PURCHASE;
             e.eventId = p.getEventId();
@@ -40,7 +40,7 @@ public final class EventMapper {
             e.orderId = p.getOrderId();
             e.amountMinor = toMinorUnits(p.getAmount());
             e.currency = p.getCurrency() == null ? null : p.getCurrency().strip().toUpperCase(java.util.Locale.ROOT);
-            e.shareId = p.getShareId();
+            e.shareId = blankToNull(p.getShareId());
             e.storeId = p.getStoreId();
         } else if (record instanceof ShareEvent s) {
             e.type = EventType.SHARE;
@@ -80,6 +80,11 @@ public final class EventMapper {
 
     public static long toMinorUnits(BigDecimal amount) {
         return amount.setScale(MONEY_SCALE, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+    }
+
+    /** An empty optional id means "none". */
+    private static String blankToNull(String id) {
+        return id == null || id.isBlank() ? null : id;
     }
 
     static String normaliseChannel(String channel) {

@@ -20,10 +20,17 @@ public final class NoisyTraffic {
 
     /** How often each imperfection happens, per event. */
     public record Noise(double jitterRate, long maxJitterMs, double duplicateRate, double lateRate, long lateByMs,
-                        double poisonRate) {
-        public static final Noise NONE = new Noise(0, 0, 0, 0, 0, 0);
-        /** What the demo sends: a realistic mix, visible in the dead-letter count. */
-        public static final Noise REALISTIC = new Noise(0.02, 120_000, 0.005, 0.0005, 2 * 86_400_000L, 0.0005);
+                        double poisonRate, double shareDelayRate, long maxShareDelayMs) {
+        public static final Noise NONE = new Noise(0, 0, 0, 0, 0, 0, 0, 0);
+        /**
+         * What the demo sends: a realistic mix, visible in the dead-letter count. Share events are
+         * often delivered after the clicks they caused (another topic, another producer), within the
+         * default allowed lateness of five minutes.
+         */
+        public static final Noise REALISTIC =
+                new Noise(0.02, 120_000, 0.005, 0.0005, 2 * 86_400_000L, 0.0005, 0.15, 240_000);
+        /** Everything that arrives out of order arrives within the lateness: nothing is refused. */
+        public static final Noise IN_ORDER_ENOUGH = new Noise(0.05, 120_000, 0.01, 0, 0, 0, 0.2, 240_000);
     }
 
     /** A record for Kafka: the topic is chosen by {@link #type}. */
@@ -77,6 +84,8 @@ public final class NoisyTraffic {
         double r = random.nextDouble();
         if (r < noise.lateRate()) {
             hold(e.eventTime + noise.lateByMs(), wire(e, Kind.LATE));
+        } else if (e.type == EventType.SHARE && random.nextDouble() < noise.shareDelayRate()) {
+            hold(e.eventTime + (long) (random.nextDouble() * noise.maxShareDelayMs()), record);
         } else if (r < noise.lateRate() + noise.jitterRate()) {
             hold(e.eventTime + (long) (random.nextDouble() * noise.maxJitterMs()), record);
         } else {

@@ -11,18 +11,41 @@ import java.util.Random;
  * each with a persona (loyal, regular, occasional, one-off) that sets their rhythm; after a stint
  * of activity they lapse, and some come back weeks or months later. Sessions happen on online
  * (app, web, mini_program) and offline (store, qr) touch points: clicks, sometimes a purchase,
- * sometimes a share. The same seed and start give the same events.
+ * sometimes a share.
+ *
+ * <p>Word of mouth: almost half of the new users arrive through someone's share, chosen by the
+ * sharer's influence, so a few opinion leaders grow wide, deep cascades while most sharers reach
+ * one or two people; friends often click a share within minutes of it; existing users click
+ * shares too and sometimes buy through them; shares made in stores are QR codes. A few clicks
+ * are self-referrals or carry share ids nobody shared, and a few shares carry a clock running
+ * minutes ahead. The same seed and start give the same events.
  */
 public final class TrafficGenerator {
     static final long DAY_MS = 86_400_000L;
     private static final String[] CHANNELS = {"app", "web", "mini_program", "store", "qr"};
     private static final double[] CHANNEL_WEIGHTS = {0.35, 0.25, 0.20, 0.12, 0.08};
     private static final String[] PAGES = {"/home", "/search", "/category/shoes", "/category/tea", "/item", "/cart", "/profile"};
+    /** Share of new users who arrive through a share. */
+    private static final double REFERRED_ARRIVALS = 0.45;
+    /** Share of users who are opinion leaders, and how much more their shares attract. */
+    private static final double INFLUENCERS = 0.03;
+    private static final double INFLUENCER_WEIGHT = 60;
+    /** Chance that a share brings a friend within minutes (a group chat). */
+    private static final double INSTANT_FRIEND = 0.3;
+    /** Chance that a session of an existing user starts from someone's share. */
+    private static final double SESSION_VIA_SHARE = 0.08;
+    private static final double SELF_REFERRAL = 0.01;
+    private static final double UNKNOWN_SHARE = 0.002;
+    private static final double SKEWED_SHARE_CLOCK = 0.02;
+    private static final long RECENT_SHARE_MS = 14 * DAY_MS;
+    private static final int RECENT_SHARE_LIMIT = 4096;
 
     private final Random random;
     private final double newUsersPerDay;
     private final PriorityQueue<Session> sessions = new PriorityQueue<>();
     private final PriorityQueue<Timed> events = new PriorityQueue<>();
+    /** Recent shares, oldest first, that new and existing users may come through. */
+    private final java.util.ArrayDeque<ShareRef> recentShares = new java.util.ArrayDeque<>();
     private long nextArrival;
     private long users;
     private long sequence;
@@ -31,16 +54,23 @@ public final class TrafficGenerator {
         final String id;
         final Persona persona;
         final String homeChannel;
+        final double influence;
         long stintEnd;
+        /** A share of their own they will click next session (a self-referral), if any. */
+        String ownShareToClick;
 
-        User(String id, Persona persona, String homeChannel) {
+        User(String id, Persona persona, String homeChannel, double influence) {
             this.id = id;
             this.persona = persona;
             this.homeChannel = homeChannel;
+            this.influence = influence;
         }
     }
 
-    private record Session(long at, long seq, User user) implements Comparable<Session> {
+    private record ShareRef(String shareId, String owner, long at, double weight) {}
+
+    /** A session, possibly started from a share (its first click carries it). */
+    private record Session(long at, long seq, User user, String viaShare) implements Comparable<Session> {
         @Override
         public int compareTo(Session o) {
             return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
@@ -97,28 +127,79 @@ public final class TrafficGenerator {
     }
 
     private void arrive() {
-        User user = new User(String.format("u-%06d", ++users), pickPersona(), pick(CHANNELS, CHANNEL_WEIGHTS));
-        user.stintEnd = nextArrival + days(exponential(user.persona.meanStintDays()));
-        sessions.add(new Session(nextArrival, sequence++, user));
+        String via = random.nextDouble() < REFERRED_ARRIVALS ? pickRecentShare(nextArrival) : null;
+        startUser(nextArrival, via);
         nextArrival += days(exponential(1.0 / newUsersPerDay));
+    }
+
+    private User startUser(long at, String viaShare) {
+        double influence = random.nextDouble() < INFLUENCERS ? INFLUENCER_WEIGHT : 1;
+        User user = new User(String.format("u-%06d", ++users), pickPersona(), pick(CHANNELS, CHANNEL_WEIGHTS), influence);
+        user.stintEnd = at + days(exponential(user.persona.meanStintDays()));
+        sessions.add(new Session(at, sequence++, user, viaShare));
+        return user;
+    }
+
+    /** A share created before {@code at} within the last two weeks, chosen by its owner's influence. */
+    private String pickRecentShare(long at) {
+        while (!recentShares.isEmpty() && recentShares.peekFirst().at() < at - RECENT_SHARE_MS) {
+            recentShares.pollFirst();
+        }
+        double total = 0;
+        for (ShareRef s : recentShares) {
+            if (s.at() <= at) {
+                total += s.weight();
+            }
+        }
+        if (total == 0) {
+            return null;
+        }
+        double r = random.nextDouble() * total;
+        for (ShareRef s : recentShares) {
+            if (s.at() <= at) {
+                r -= s.weight();
+                if (r < 0) {
+                    return s.shareId();
+                }
+            }
+        }
+        return null;
     }
 
     private void runSession(Session session) {
         User user = session.user();
         long t = session.at();
         String channel = random.nextDouble() < 0.8 ? user.homeChannel : pick(CHANNELS, CHANNEL_WEIGHTS);
+        String via = session.viaShare();
+        if (via == null && user.ownShareToClick != null) {
+            via = user.ownShareToClick; // a self-referral: ignored by word of mouth, still activity
+            user.ownShareToClick = null;
+        } else if (via == null && random.nextDouble() < SESSION_VIA_SHARE) {
+            via = pickRecentShare(t);
+        }
+        if (via == null && random.nextDouble() < UNKNOWN_SHARE) {
+            via = "sh-unknown-" + sequence; // a link from a campaign nobody recorded
+        }
         boolean offline = channel.equals("store");
-        int clicks = offline ? random.nextInt(2) : 1 + geometric(0.35);
+        int clicks = offline && via == null ? random.nextInt(2) : 1 + geometric(0.35);
         for (int i = 0; i < clicks; i++) {
-            emit(click(user, t, channel));
+            PulseEvent click = click(user, t, channel);
+            if (i == 0) {
+                click.shareId = via;
+            }
+            emit(click);
             t += 10_000 + random.nextInt(110_000);
         }
         if (random.nextDouble() < (offline ? 0.8 : user.persona.purchaseProbability())) {
-            emit(purchase(user, t, channel, offline));
+            PulseEvent purchase = purchase(user, t, channel, offline);
+            if (via != null && random.nextBoolean()) {
+                purchase.shareId = via;
+            }
+            emit(purchase);
             t += 5_000;
         }
-        if (random.nextDouble() < user.persona.shareProbability()) {
-            emit(share(user, t, channel));
+        if (random.nextDouble() < user.persona.shareProbability() * (user.influence > 1 ? 4 : 1)) {
+            share(user, t, channel);
         }
         scheduleNext(user, session.at());
     }
@@ -135,7 +216,7 @@ public final class TrafficGenerator {
             next = user.stintEnd + days(35 + random.nextDouble() * 115);
             user.stintEnd = next + days(exponential(user.persona.meanStintDays()));
         }
-        sessions.add(new Session(next, sequence++, user));
+        sessions.add(new Session(next, sequence++, user, null));
     }
 
     private PulseEvent click(User user, long t, String channel) {
@@ -160,12 +241,26 @@ public final class TrafficGenerator {
         return e;
     }
 
-    private PulseEvent share(User user, long t, String channel) {
-        PulseEvent e = base(EventType.SHARE, user, t, channel);
+    /** A share (a QR code when made offline), and maybe a friend who clicks it within minutes. */
+    private void share(User user, long t, String channel) {
+        boolean offline = channel.equals("store") || channel.equals("qr");
+        // A few devices' clocks run ahead: the share event claims a time minutes after the clicks it causes.
+        long claimed = random.nextDouble() < SKEWED_SHARE_CLOCK ? t + 300_000 : t;
+        PulseEvent e = base(EventType.SHARE, user, claimed, offline ? "qr" : channel);
         e.shareId = "sh-" + sequence;
         e.itemId = random.nextBoolean() ? "i-" + random.nextInt(500) : null;
-        e.target = random.nextBoolean() ? "wechat_moments" : "group_chat";
-        return e;
+        e.target = offline ? "poster" : random.nextBoolean() ? "wechat_moments" : "group_chat";
+        emit(e);
+        recentShares.addLast(new ShareRef(e.shareId, user.id, t, user.influence));
+        if (recentShares.size() > RECENT_SHARE_LIMIT) {
+            recentShares.pollFirst();
+        }
+        if (random.nextDouble() < INSTANT_FRIEND) {
+            startUser(t + 30_000 + random.nextInt(150_000), e.shareId);
+        }
+        if (random.nextDouble() < SELF_REFERRAL) {
+            user.ownShareToClick = e.shareId;
+        }
     }
 
     private PulseEvent base(EventType type, User user, long t, String channel) {

@@ -1,35 +1,26 @@
 package io.customerpulse.retention;
 
-import io.customerpulse.cli.EventTimeOptions;
-import io.customerpulse.cli.JdbcOptions;
 import io.customerpulse.cli.JobOptions;
-import io.customerpulse.cli.KafkaOptions;
+import io.customerpulse.cli.PulseJob;
 import io.customerpulse.cli.RetentionOptions;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.CoalescingOperator;
-import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.ingest.DeadLetterCounter;
 import io.customerpulse.ingest.IngestRecord;
 import io.customerpulse.ingest.IngestRouter;
-import io.customerpulse.ingest.KafkaEdges;
 import io.customerpulse.sink.JdbcTarget;
 import io.customerpulse.sink.RetentionTables;
-import io.customerpulse.sink.ServingSchema;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
 
 /**
  * The retention job: click, purchase and share events from Kafka in; user_retention,
@@ -45,7 +36,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "retention-job", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = "Runs the retention job: live retention status, scores and cohorts of every customer.")
-public final class RetentionJob implements Callable<Integer> {
+public final class RetentionJob extends PulseJob {
 
     public static final String JOB_NAME = "customer-pulse-retention";
     public static final String SOURCE_UID = "retention-kafka-events";
@@ -60,62 +51,38 @@ public final class RetentionJob implements Callable<Integer> {
     public static final String DEAD_LETTER_COUNTER_UID = "retention-count-dead-letters";
     public static final String DEAD_LETTER_SINK_UID = "retention-sink-dead-letters";
 
-    @Mixin public KafkaOptions kafka = new KafkaOptions();
-    @Mixin public JdbcOptions jdbc = new JdbcOptions();
-    @Mixin public EventTimeOptions eventTime = new EventTimeOptions();
     @Mixin public RetentionOptions retention = new RetentionOptions();
-    @Mixin public JobOptions job = new JobOptions();
-
-    @Option(names = "--group-id", defaultValue = "pulse-retention",
-            description = "Kafka consumer group; offsets are committed on checkpoints. Default: ${DEFAULT-VALUE}.")
-    public String groupId;
 
     public static void main(String[] args) {
-        int exitCode = new CommandLine(new RetentionJob()).execute(args);
-        if (exitCode != 0) {
-            System.exit(exitCode);
-        }
+        main(new RetentionJob(), args);
     }
 
     @Override
-    public Integer call() throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration(JOB_NAME));
-        prepareServingStore();
-        build(env);
-        env.execute(JOB_NAME);
-        return 0;
+    public String jobName() {
+        return JOB_NAME;
     }
 
-    /** Starts the job without waiting for it (the local demo, tests). */
-    public JobClient start(StreamExecutionEnvironment env) throws Exception {
-        prepareServingStore();
-        build(env);
-        return env.executeAsync(JOB_NAME);
+    @Override
+    protected String sourceUid() {
+        return SOURCE_UID;
     }
 
-    private void prepareServingStore() throws Exception {
-        if (jdbc.createSchema) {
-            ServingSchema.ensure(jdbc.target());
-        }
+    @Override
+    protected String defaultGroupId() {
+        return "pulse-retention";
     }
 
-    /** Wires the real Kafka source and PostgreSQL/Kafka sinks into {@code env}. */
-    public void build(StreamExecutionEnvironment env) {
+    @Override
+    protected void defineWorkflow(DataStream<IngestRecord> ingested, Sink<DeadLetter> deadLetters) {
         JdbcTarget target = jdbc.target();
         var execution = job.sinkExecution();
-        RetentionSinks sinks = new RetentionSinks(
-                RetentionTables.userRetention(target, execution),
-                RetentionTables.transitions(target, execution),
-                RetentionTables.cohorts(target, execution),
-                KafkaEdges.deadLetterSink(kafka.bootstrapServers, kafka.deadLetterTopic, kafka.clientProperties()));
-        DataStream<IngestRecord> ingested = env.fromSource(
-                        KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId, kafka.clientProperties(),
-                                new EventDecoder(eventTime.validator())),
-                        KafkaEdges.watermarks(eventTime.allowedLateness, eventTime.idleTimeout),
-                        "kafka events")
-                .uid(SOURCE_UID);
-        defineWorkflow(ingested, sinks, retention.settings(), job.flushInterval.toMillis());
+        defineWorkflow(ingested,
+                new RetentionSinks(
+                        RetentionTables.userRetention(target, execution),
+                        RetentionTables.transitions(target, execution),
+                        RetentionTables.cohorts(target, execution),
+                        deadLetters),
+                retention.settings(eventTime), job.flushInterval.toMillis());
     }
 
     /**

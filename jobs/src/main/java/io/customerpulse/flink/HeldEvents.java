@@ -1,0 +1,68 @@
+package io.customerpulse.flink;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keyed state that holds items until the watermark passes their event time: one event-time timer
+ * per distinct time, so the operator's {@code onTimer(t)} releases them in event-time order
+ * whatever order they arrived in.
+ */
+public final class HeldEvents<T> {
+    private final MapState<Long, List<T>> byTime;
+
+    public HeldEvents(RuntimeContext context, String name, TypeInformation<T> type) {
+        this.byTime = context.getMapState(new MapStateDescriptor<>(name, Types.LONG, Types.LIST(type)));
+    }
+
+    /** Holds {@code item} until the watermark reaches {@code time}. */
+    public void hold(long time, T item, TimerService timers) throws Exception {
+        List<T> held = byTime.get(time);
+        if (held == null) {
+            held = new ArrayList<>(1);
+            timers.registerEventTimeTimer(time);
+        }
+        held.add(item);
+        byTime.put(time, held);
+    }
+
+    /** The items held for {@code time} (null if none), no longer held. */
+    public List<T> release(long time) throws Exception {
+        List<T> held = byTime.get(time);
+        if (held != null) {
+            byTime.remove(time);
+        }
+        return held;
+    }
+
+    /** Everything held, at any time, no longer held (their timers still fire, finding nothing). */
+    public List<T> releaseAll() throws Exception {
+        List<T> all = new ArrayList<>();
+        for (List<T> items : byTime.values()) {
+            all.addAll(items);
+        }
+        byTime.clear();
+        return all;
+    }
+
+    /** The items held for {@code time}, still held (null if none). */
+    public List<T> peek(long time) throws Exception {
+        return byTime.get(time);
+    }
+
+    /** Replaces what is held for {@code time} (an empty list releases it; no timer is registered). */
+    public void replace(long time, List<T> items) throws Exception {
+        if (items.isEmpty()) {
+            byTime.remove(time);
+        } else {
+            byTime.put(time, items);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.customerpulse.reach;
+
+import io.customerpulse.cli.JobOptions;
+import io.customerpulse.cli.PulseJob;
+import io.customerpulse.cli.ReachOptions;
+import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.CoalescingOperator;
+import io.customerpulse.ingest.DeadLetterCounter;
+import io.customerpulse.ingest.IngestRecord;
+import io.customerpulse.ingest.IngestRouter;
+import io.customerpulse.sink.JdbcTarget;
+import io.customerpulse.sink.WomTables;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The word-of-mouth job: who spreads the brand, how far, and what it earns.
+ *
+ * <pre>
+ * kafka -> route refusals -> split
+ *   shares and events with a share_id -> keyBy(share_id) resolve owner ---------+
+ *   other events ---------------------------------------------------------------+-> keyBy(user) referral timeline
+ *        referral timeline -> sharer updates ----------------------------------------+-> keyBy(sharer) totals -> wom_reach
+ *                          -> acquisitions -> forest (parallelism 1) -> cascades ----+
+ *   resolve, timeline, forest -> K-factor increments -> keyBy(day, channel) -> wom_daily
+ *   refusals, late, conflicts, unknown shares -> dead-letter topic
+ * </pre>
+ */
+@Command(name = "reach-job", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
+        description = "Runs the word-of-mouth job: reach, cascades, attributed revenue and K-factor of every sharer.")
+public final class ReachJob extends PulseJob {
+
+    public static final String JOB_NAME = "customer-pulse-reach";
+    public static final String SOURCE_UID = "reach-kafka-events";
+    public static final String ROUTER_UID = "reach-route-refusals";
+    public static final String SPLIT_UID = "reach-split-by-share";
+    public static final String RESOLVER_UID = "reach-share-resolver";
+    public static final String REFERRAL_UID = "reach-referral-timeline";
+    public static final String FOREST_UID = "reach-acquisition-forest";
+    public static final String TOTALS_UID = "reach-sharer-totals";
+    public static final String COALESCE_REACH_UID = "reach-coalesce-reach-rows";
+    public static final String REACH_SINK_UID = "reach-sink-wom-reach";
+    public static final String DAILY_UID = "reach-daily-totals";
+    public static final String COALESCE_DAILY_UID = "reach-coalesce-daily-rows";
+    public static final String DAILY_SINK_UID = "reach-sink-wom-daily";
+    public static final String DEAD_LETTER_COUNTER_UID = "reach-count-dead-letters";
+    public static final String DEAD_LETTER_SINK_UID = "reach-sink-dead-letters";
+
+    @Mixin public ReachOptions reach = new ReachOptions();
+
+    public static void main(String[] args) {
+        main(new ReachJob(), args);
+    }
+
+    @Override
+    public String jobName() {
+        return JOB_NAME;
+    }
+
+    @Override
+    protected String sourceUid() {
+        return SOURCE_UID;
+    }
+
+    @Override
+    protected String defaultGroupId() {
+        return "pulse-reach";
+    }
+
+    @Override
+    protected void defineWorkflow(DataStream<IngestRecord> ingested, Sink<DeadLetter> deadLetters) {
+        JdbcTarget target = jdbc.target();
+        var execution = job.sinkExecution();
+        defineWorkflow(ingested,
+                new ReachSinks(WomTables.reach(target, execution), WomTables.daily(target, execution), deadLetters),
+                reach.settings(eventTime), job.flushInterval.toMillis());
+    }
+
+    /** The dataflow between the edges. {@code ingested} must carry event timestamps and watermarks. */
+    public static void defineWorkflow(
+            DataStream<IngestRecord> ingested, ReachSinks sinks, ReachSettings settings, long flushIntervalMs) {
+        SingleOutputStreamOperator<PulseEvent> events = ingested
+                .process(new IngestRouter())
+                .uid(ROUTER_UID)
+                .name("route refusals");
+
+        SingleOutputStreamOperator<ReferralEvent> direct = events
+                .process(new ShareRouter())
+                .uid(SPLIT_UID)
+                .name("split by share");
+
+        SingleOutputStreamOperator<ReferralEvent> resolved = direct.getSideOutput(ShareRouter.VIA_SHARE)
+                .keyBy(e -> e.shareId, Types.STRING)
+                .process(new ShareResolverFunction(settings))
+                .uid(RESOLVER_UID)
+                .name("share resolver");
+
+        SingleOutputStreamOperator<SharerUpdate> updates = direct.union(resolved)
+                .keyBy(r -> r.event.userId, Types.STRING)
+                .process(new ReferralFunction(settings))
+                .uid(REFERRAL_UID)
+                .name("referral timeline");
+
+        SingleOutputStreamOperator<SharerUpdate> cascades = updates.getSideOutput(ReferralFunction.ACQUISITIONS)
+                .keyBy(a -> AcquisitionForestFunction.FOREST, Types.STRING)
+                .process(new AcquisitionForestFunction(settings.maxDepth()))
+                .uid(FOREST_UID)
+                .name("acquisition forest")
+                .setParallelism(1);
+
+        updates.union(cascades)
+                .keyBy(u -> u.sharer, Types.STRING)
+                .process(new SharerTotalsFunction())
+                .uid(TOTALS_UID)
+                .name("sharer totals")
+                .transform("coalesce reach rows", TypeInformation.of(WomReachRow.class),
+                        new CoalescingOperator<String, WomReachRow>(r -> r.userId, r -> r.asOf, flushIntervalMs,
+                                JobOptions.COALESCE_MAX_KEYS))
+                .uid(COALESCE_REACH_UID)
+                .sinkTo(sinks.reach())
+                .uid(REACH_SINK_UID)
+                .name("wom_reach");
+
+        resolved.getSideOutput(ShareResolverFunction.DAILY)
+                .union(updates.getSideOutput(ReferralFunction.DAILY), cascades.getSideOutput(AcquisitionForestFunction.DAILY))
+                .keyBy(DailyDelta::dayKey, Types.STRING)
+                .process(new WomDailyFunction())
+                .uid(DAILY_UID)
+                .name("k-factor per day and channel")
+                .transform("coalesce daily rows", TypeInformation.of(WomDailyRow.class),
+                        new CoalescingOperator<String, WomDailyRow>(WomDailyRow::rowKey, r -> r.asOf, flushIntervalMs,
+                                JobOptions.COALESCE_MAX_KEYS))
+                .uid(COALESCE_DAILY_UID)
+                .sinkTo(sinks.daily())
+                .uid(DAILY_SINK_UID)
+                .name("wom_daily");
+
+        events.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .union(resolved.getSideOutput(ShareResolverFunction.REFUSED),
+                        updates.getSideOutput(ReferralFunction.LATE_EVENTS))
+                .map(new DeadLetterCounter())
+                .uid(DEAD_LETTER_COUNTER_UID)
+                .name("count dead letters")
+                .sinkTo(sinks.deadLetters())
+                .uid(DEAD_LETTER_SINK_UID)
+                .name("dead-letter topic");
+    }
+}

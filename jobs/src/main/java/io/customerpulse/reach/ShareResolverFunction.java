@@ -1,0 +1,193 @@
+package io.customerpulse.reach;
+
+import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.DeadLetterReason;
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.DeadLetters;
+import io.customerpulse.flink.HeldEvents;
+import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.RecentEventIds;
+import io.customerpulse.time.DayClock;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Keyed by share_id: fixes each share's owner and resolves every click or purchase carrying it.
+ *
+ * <p>Share events and events carrying a share are held until the watermark passes them and then
+ * handled in event-time order, so "the first share event" means the first in event time, live or
+ * in a backfill. An event whose share is not known yet goes on to its user as
+ * {@link ShareStatus#PENDING} and waits here up to the share wait (1 day of event time); the
+ * verdict follows it when the share event arrives or the wait runs out (then it is a dead letter
+ * {@code unknown_share}, and organic for word of mouth).
+ *
+ * <p>Outputs: main = events with their share resolved, for the users' timelines; side outputs:
+ * K-factor increments (shares, touches) and dead letters (late, conflict, unknown share).
+ */
+public class ShareResolverFunction extends KeyedProcessFunction<String, PulseEvent, ReferralEvent>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DailyDelta> DAILY = new OutputTag<>("share-daily", TypeInformation.of(DailyDelta.class));
+    public static final OutputTag<DeadLetter> REFUSED = new OutputTag<>("share-refused", TypeInformation.of(DeadLetter.class));
+
+    private final ReachSettings settings;
+
+    private transient DayClock days;
+    private transient long waitMs;
+    private transient ValueState<ShareState> shareState;
+    private transient EventAdmission admission;
+    private transient RecentEventIds seenEventIds;
+    private transient HeldEvents<PulseEvent> held;
+    /** Events whose share is unknown, by the instant their wait runs out. */
+    private transient HeldEvents<PulseEvent> awaitingShare;
+
+    private transient Counter selfTouches;
+    private transient Counter ownerConflicts;
+    private transient Counter unknownShares;
+
+    public ShareResolverFunction(ReachSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        days = settings.dayClock();
+        waitMs = settings.shareWait().toMillis();
+        shareState = getRuntimeContext().getState(new ValueStateDescriptor<>("share", TypeInformation.of(ShareState.class)));
+        admission.open(getRuntimeContext());
+        seenEventIds = admission.seenEventIds();
+        held = new HeldEvents<>(getRuntimeContext(), "share-held-events", TypeInformation.of(PulseEvent.class));
+        awaitingShare = new HeldEvents<>(getRuntimeContext(), "awaiting-share", TypeInformation.of(PulseEvent.class));
+        var metrics = getRuntimeContext().getMetricGroup();
+        selfTouches = metrics.counter("selfTouches");
+        ownerConflicts = metrics.counter("shareOwnerConflicts");
+        unknownShares = metrics.counter("unknownShares");
+    }
+
+    @Override
+    public void processElement(PulseEvent event, Context ctx, Collector<ReferralEvent> out) throws Exception {
+        switch (admission.admit(event, ctx.timerService())) {
+            case DUPLICATE -> {
+                return;
+            }
+            case LATE -> {
+                ctx.output(REFUSED, DeadLetters.of(event, DeadLetterReason.LATE_EVENT, admission.lateDetail()));
+                return;
+            }
+            case ADMITTED -> { }
+        }
+        held.hold(event.eventTime, event, ctx.timerService());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ReferralEvent> out) throws Exception {
+        admission.observe(ctx.timerService());
+        ShareState share = shareState.value();
+        if (share == null) {
+            share = new ShareState();
+        }
+        List<PulseEvent> due = held.release(timestamp);
+        if (due != null) {
+            due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
+            for (PulseEvent event : due) {
+                if (event.type == EventType.SHARE) {
+                    claim(share, event, ctx, out);
+                } else {
+                    resolve(share, event, timestamp, ctx, out);
+                }
+            }
+            if (share.sweepAt == Long.MAX_VALUE) {
+                scheduleSweep(share, seenEventIds.sweepDueFor(timestamp), ctx);
+            }
+        }
+        // The share had the whole wait to arrive (a share at exactly this instant was handled above).
+        List<PulseEvent> expired = awaitingShare.release(timestamp);
+        if (expired != null) {
+            for (PulseEvent event : expired) {
+                unknownShares.inc();
+                ReferralEvent verdict = ReferralEvent.of(event, ShareStatus.UNKNOWN_SHARE);
+                verdict.verdict = true;
+                out.collect(verdict);
+                ctx.output(REFUSED, DeadLetters.of(event, DeadLetterReason.UNKNOWN_SHARE,
+                        "no share event for share_id " + event.shareId + " within " + settings.shareWait()));
+            }
+        }
+        if (timestamp >= share.sweepAt) {
+            share.sweepAt = Long.MAX_VALUE;
+            scheduleSweep(share, seenEventIds.sweep(timestamp), ctx);
+        }
+        shareState.update(share);
+    }
+
+    private void claim(ShareState share, PulseEvent event, OnTimerContext ctx, Collector<ReferralEvent> out)
+            throws Exception {
+        ShareOwnership.Claim claim = ShareOwnership.claim(share, event, days);
+        if (claim == ShareOwnership.Claim.CONFLICT) {
+            ownerConflicts.inc();
+            ctx.output(REFUSED, DeadLetters.of(event, DeadLetterReason.SHARE_OWNER_CONFLICT,
+                    "share_id " + event.shareId + " belongs to " + share.owner + ", claimed by " + event.userId));
+            return;
+        }
+        ctx.output(DAILY, DailyDelta.share(days.epochDay(event.eventTime), event.channel, event.eventTime));
+        out.collect(ReferralEvent.resolved(event, ShareStatus.OWN_SHARE, share));
+        if (claim == ShareOwnership.Claim.NEW_SHARE) {
+            for (PulseEvent waiting : awaitingShare.releaseAll()) {
+                ReferralEvent verdict = touchOf(share, waiting, ctx);
+                verdict.verdict = true;
+                out.collect(verdict);
+            }
+        }
+    }
+
+    private void resolve(ShareState share, PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out)
+            throws Exception {
+        if (!share.isKnown()) {
+            out.collect(ReferralEvent.of(event, ShareStatus.PENDING));
+            awaitingShare.hold(now + waitMs, event, ctx.timerService());
+            return;
+        }
+        out.collect(touchOf(share, event, ctx));
+    }
+
+    private ReferralEvent touchOf(ShareState share, PulseEvent event, OnTimerContext ctx) {
+        if (ShareOwnership.touch(share, event) == ShareOwnership.Touch.SELF_TOUCH) {
+            selfTouches.inc();
+            return ReferralEvent.resolved(event, ShareStatus.SELF_TOUCH, share);
+        }
+        ctx.output(DAILY, DailyDelta.touch(share.day, share.channel, event.eventTime));
+        return ReferralEvent.resolved(event, ShareStatus.TOUCH, share);
+    }
+
+    private static void scheduleSweep(ShareState share, long due, OnTimerContext ctx) {
+        if (due != RecentEventIds.NO_SWEEP) {
+            share.sweepAt = due;
+            ctx.timerService().registerEventTimeTimer(due);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        admission.snapshotState();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        admission = new EventAdmission("share", settings.dedupHorizon());
+        admission.initializeState(context);
+    }
+}

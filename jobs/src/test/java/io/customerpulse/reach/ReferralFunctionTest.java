@@ -1,0 +1,119 @@
+package io.customerpulse.reach;
+
+import static io.customerpulse.testing.Times.at;
+import static io.customerpulse.testing.Times.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.testing.Events;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+class ReferralFunctionTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, ReferralEvent, SharerUpdate> h;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ReferralFunction(ReachSettings.defaults())), r -> r.event.userId, Types.STRING);
+        h.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h.close();
+    }
+
+    private void send(ReferralEvent r) throws Exception {
+        h.processElement(r, r.event.eventTime);
+    }
+
+    private static ReferralEvent direct(PulseEvent e) {
+        return ReferralEvent.of(e, ShareStatus.NONE);
+    }
+
+    private static ReferralEvent touch(PulseEvent e, String owner) {
+        ReferralEvent r = ReferralEvent.of(e, ShareStatus.TOUCH);
+        r.shareOwner = owner;
+        r.shareChannel = "qr";
+        e.shareId = "s-" + owner;
+        return r;
+    }
+
+    private List<String> acquisitions() {
+        var q = h.getSideOutput(ReferralFunction.ACQUISITIONS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).map(a -> a.user + " by " + a.acquirer).toList();
+    }
+
+    private List<String> updates() {
+        return h.extractOutputValues().stream().map(u -> u.kind + " " + u.sharer + (u.value > 1 ? " " + u.value : "")).toList();
+    }
+
+    @Test
+    void aUsersEarlierEventArrivingAfterALaterOneStillDecidesTheAcquisition() throws Exception {
+        send(direct(Events.click("c2", "bob", at(0, 12))));             // later event, organic, arrives first
+        send(touch(Events.click("c1", "bob", at(0, 10)), "alice"));      // the real first event, through alice's share
+        h.processWatermark(at(1, 0));
+        assertThat(acquisitions()).containsExactly("bob by alice");
+        assertThat(updates()).containsExactly("REACH alice");
+    }
+
+    @Test
+    void aPendingShareHoldsTheTimelineUntilItsVerdict() throws Exception {
+        PulseEvent first = Events.click("c1", "bob", at(0, 10));
+        first.shareId = "s1";
+        send(ReferralEvent.of(first, ShareStatus.PENDING));
+        send(direct(Events.purchase("p1", "bob", at(0, 11), 5000)));
+        h.processWatermark(at(0, 12));
+        assertThat(acquisitions()).isEmpty(); // the first event waits for its share
+        assertThat(updates()).isEmpty();      // and so does the purchase after it
+
+        ReferralEvent verdict = touch(copy(first), "alice");
+        verdict.verdict = true;
+        send(verdict);
+        assertThat(acquisitions()).containsExactly("bob by alice");
+        assertThat(updates()).containsExactly("REACH alice", "ATTRIBUTED_PURCHASE alice 5000", "ACQUIRED_REVENUE alice 5000");
+    }
+
+    @Test
+    void anUnknownShareVerdictMakesTheUserOrganic() throws Exception {
+        PulseEvent first = Events.click("c1", "bob", at(0, 10));
+        first.shareId = "s1";
+        send(ReferralEvent.of(first, ShareStatus.PENDING));
+        send(direct(Events.click("c2", "bob", at(0, 11))));
+        h.processWatermark(at(1, 10));
+        ReferralEvent verdict = ReferralEvent.of(copy(first), ShareStatus.UNKNOWN_SHARE);
+        verdict.verdict = true;
+        send(verdict);
+        h.processWatermark(day(20));
+        assertThat(acquisitions()).isEmpty();
+        assertThat(updates()).isEmpty();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void duplicatesAndLateEventsDoNotCount() throws Exception {
+        send(touch(Events.click("c1", "bob", at(0, 10)), "alice"));
+        send(direct(Events.purchase("p1", "bob", at(0, 11), 100)));
+        send(direct(Events.purchase("p1", "bob", at(0, 11), 100)));
+        h.processWatermark(at(1, 0));
+        send(direct(Events.purchase("p0", "bob", at(0, 9), 100)));
+        h.processWatermark(at(2, 0));
+        assertThat(updates()).containsExactly("REACH alice", "ATTRIBUTED_PURCHASE alice 100", "ACQUIRED_REVENUE alice 100");
+        assertThat(h.getSideOutput(ReferralFunction.LATE_EVENTS)).hasSize(1);
+    }
+
+    private static PulseEvent copy(PulseEvent e) {
+        PulseEvent c = Events.click(e.eventId, e.userId, e.eventTime);
+        c.shareId = e.shareId;
+        return c;
+    }
+}

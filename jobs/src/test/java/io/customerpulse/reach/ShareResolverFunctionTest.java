@@ -1,0 +1,125 @@
+package io.customerpulse.reach;
+
+import static io.customerpulse.testing.Times.HOUR;
+import static io.customerpulse.testing.Times.at;
+import static io.customerpulse.testing.Times.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.testing.Events;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+class ShareResolverFunctionTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, PulseEvent, ReferralEvent> h;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ShareResolverFunction(ReachSettings.defaults())), e -> e.shareId, Types.STRING);
+        h.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h.close();
+    }
+
+    private void send(PulseEvent e) throws Exception {
+        h.processElement(e, e.eventTime);
+    }
+
+    private static PulseEvent click(String id, String user, long t, String share) {
+        PulseEvent e = Events.click(id, user, t);
+        e.shareId = share;
+        return e;
+    }
+
+    private List<String> out() {
+        return h.extractOutputValues().stream()
+                .map(r -> r.event.eventId + ":" + r.status + (r.verdict ? "(verdict)" : "")
+                        + (r.shareOwner == null ? "" : " of " + r.shareOwner))
+                .toList();
+    }
+
+    private List<String> deadLetters() {
+        var q = h.getSideOutput(ShareResolverFunction.REFUSED);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).map(d -> d.reason).toList();
+    }
+
+    private List<String> daily() {
+        var q = h.getSideOutput(ShareResolverFunction.DAILY);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue)
+                .map(d -> (d.shares > 0 ? "share" : "touch") + "@" + java.time.LocalDate.ofEpochDay(d.day) + "/" + d.channel)
+                .toList();
+    }
+
+    @Test
+    void aTouchArrivingBeforeItsEarlierShareEventIsResolvedDirectly() throws Exception {
+        send(click("c1", "bob", at(0, 12), "s1"));      // arrives first ...
+        send(Events.share("sh1", "alice", at(0, 10), "s1")); // ... but the share happened before it
+        h.processWatermark(at(1, 0));
+        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "c1:TOUCH of alice");
+        assertThat(daily()).containsExactly("share@2025-01-01/app", "touch@2025-01-01/app");
+    }
+
+    @Test
+    void aTouchWhoseShareEventComesLaterWaitsAndGetsAVerdict() throws Exception {
+        send(click("c1", "bob", at(0, 12), "s1"));
+        h.processWatermark(at(0, 13));
+        assertThat(out()).containsExactly("c1:PENDING");
+        send(Events.share("sh1", "alice", at(0, 20), "s1")); // within the one-day wait
+        h.processWatermark(at(0, 21));
+        assertThat(out()).containsExactly("c1:PENDING", "sh1:OWN_SHARE of alice", "c1:TOUCH(verdict) of alice");
+        h.processWatermark(day(3));
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void anUnknownShareExpiresAfterTheWaitIntoADeadLetter() throws Exception {
+        send(click("c1", "bob", at(0, 12), "nobody-shared-this"));
+        h.processWatermark(at(1, 12) - 1);
+        assertThat(out()).containsExactly("c1:PENDING");
+        h.processWatermark(at(1, 12));
+        assertThat(out()).containsExactly("c1:PENDING", "c1:UNKNOWN_SHARE(verdict)");
+        assertThat(deadLetters()).containsExactly("unknown_share");
+        // A share event after the wait changes nothing for the expired event.
+        send(Events.share("sh1", "alice", at(1, 13), "nobody-shared-this"));
+        h.processWatermark(at(2, 0));
+        assertThat(out()).hasSize(3);
+    }
+
+    @Test
+    void theFirstShareEventFixesTheOwnerAndLaterClaimsConflict() throws Exception {
+        send(Events.share("sh2", "carol", at(0, 11), "s1"));
+        send(Events.share("sh1", "alice", at(0, 10), "s1"));
+        send(Events.share("sh3", "alice", at(0, 12), "s1")); // the owner sharing again is fine
+        send(click("c1", "alice", at(0, 13), "s1"));         // the owner's own click: a self-touch
+        h.processWatermark(at(1, 0));
+        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "sh3:OWN_SHARE of alice", "c1:SELF_TOUCH of alice");
+        assertThat(deadLetters()).containsExactly("share_owner_conflict");
+        assertThat(daily()).containsExactly("share@2025-01-01/app", "share@2025-01-01/app");
+    }
+
+    @Test
+    void duplicatesAreDroppedAndNothingLeaks() throws Exception {
+        send(Events.share("sh1", "alice", at(0, 10), "s1"));
+        send(click("c1", "bob", at(0, 12), "s1"));
+        send(click("c1", "bob", at(0, 12), "s1"));
+        h.processWatermark(at(0, 12));
+        send(click("c1", "bob", at(0, 12) + HOUR, "s1")); // same id, even at another time: a duplicate
+        h.processWatermark(day(30));
+        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "c1:TOUCH of alice");
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1); // only the share's owner
+    }
+}

@@ -5,12 +5,12 @@ import io.customerpulse.generator.EventPublisher;
 import io.customerpulse.generator.NoisyTraffic;
 import io.customerpulse.generator.TrafficGenerator;
 import io.customerpulse.ingest.TopicNames;
+import io.customerpulse.cli.PulseJob;
+import io.customerpulse.reach.ReachJob;
 import io.customerpulse.retention.RetentionJob;
 import io.customerpulse.sink.ServingSchema;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the whole pipeline on this machine: an in-process Kafka broker, the embedded PostgreSQL,
@@ -37,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {
-            "Runs the retention job on the embedded default: local Kafka, embedded PostgreSQL, generated events.",
+            "Runs the retention and word-of-mouth jobs on the embedded default: local Kafka, embedded PostgreSQL,",
+            "a local Flink and generated events.",
             "Prints a live summary, the JDBC URL and psql connection strings. Ctrl-C stops everything cleanly.",
             "Each run starts a fresh simulation: the serving tables are emptied at start; the database,",
             "its roles and anything else you created in it stay in .pulse/postgres between runs."})
@@ -51,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How far in the past the simulation starts. Default: ${DEFAULT-VALUE}.")
     Duration history;
 
-    @Option(names = "--users-per-day", defaultValue = "300",
+    @Option(names = "--users-per-day", defaultValue = "150",
             description = "New users arriving per simulated day. Default: ${DEFAULT-VALUE}.")
     double usersPerDay;
 
@@ -92,23 +92,15 @@ public final class DemoCommand implements Callable<Integer> {
 
         out.println("Starting the local stack (Kafka, PostgreSQL, Flink) ...");
         try (LocalPostgres postgres = LocalPostgres.start(run.resolve("postgres"), postgresPort);
-             LocalKafka kafka = LocalKafka.start()) {
+             LocalKafka kafka = LocalKafka.start();
+             LocalFlink flink = LocalFlink.start(2 * parallelism)) {
             kafka.createTopics(topics, 2);
             prepareTables(postgres);
 
-            RetentionJob job = new RetentionJob();
-            new CommandLine(job).parseArgs(
-                    "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--jdbc-url", postgres.jdbcUrl(),
-                    "--jdbc-user", LocalPostgres.APP_USER,
-                    "--group-id", "pulse-demo-" + Instant.now().toEpochMilli(),
-                    "--checkpoint-interval", "5s",
-                    "--checkpoint-dir", run.resolve("demo/checkpoints").toUri().toString(),
-                    "--idle-timeout", "10s",
-                    "--parallelism", Integer.toString(parallelism));
-            job.jdbc.password = postgres.appTarget().password();
-            Configuration conf = job.job.flinkConfiguration(RetentionJob.JOB_NAME);
-            JobClient client = job.start(StreamExecutionEnvironment.createLocalEnvironment(conf));
+            long runId = Instant.now().toEpochMilli();
+            JobID retention = flink.submit(configure(new RetentionJob(), kafka, postgres, run, runId));
+            JobID reach = flink.submit(configure(new ReachJob(), kafka, postgres, run, runId));
+            List<JobID> jobs = List.of(retention, reach);
 
             out.println();
             out.println("Kafka bootstrap servers : " + kafka.bootstrapServers() + "  (topics " + topics.eventTopics()
@@ -117,43 +109,48 @@ public final class DemoCommand implements Callable<Integer> {
                     + ", password in .pulse/postgres/pulse.password)");
             out.println("psql, owner             : psql " + postgres.psqlUri(postgres.appTarget()));
             out.println("psql, read-only         : psql " + postgres.psqlUri(postgres.readerTarget()));
-            out.println("Flink job               : " + client.getJobID() + " (local, RocksDB, checkpoints every 5s)");
+            out.println("Flink REST API          : " + flink.restAddress() + "  (jobs: retention " + retention
+                    + ", reach " + reach + "; RocksDB, checkpoints every 5s)");
             out.println();
 
-            simulate(kafka, topics, postgres, client, out);
+            simulate(kafka, topics, postgres, flink, jobs, out);
 
             if (!stop.requested()) {
                 out.println("Stopping ...");
             }
-            cancelAndWait(client);
+            for (JobID job : jobs) {
+                flink.cancelAndWait(job);
+            }
         }
         out.println("Stopped. The serving tables stay in .pulse/postgres.");
         return 0;
     }
 
-    /**
-     * Cancels the job and waits until every task has stopped, so no sink writes into a database
-     * that is about to close.
-     */
-    private static void cancelAndWait(JobClient client) throws Exception {
-        client.cancel().get(30, TimeUnit.SECONDS);
-        try {
-            client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException cancelled) {
-            // the expected outcome of a cancellation
-        }
+    /** The demo's settings for a job: the local stack, fresh consumer groups, fast checkpoints. */
+    private <J extends PulseJob> J configure(J job, LocalKafka kafka, LocalPostgres postgres, Path run, long runId) {
+        new CommandLine(job).parseArgs(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--jdbc-url", postgres.jdbcUrl(),
+                "--jdbc-user", LocalPostgres.APP_USER,
+                "--group-id", job.jobName() + "-demo-" + runId,
+                "--checkpoint-interval", "5s",
+                "--checkpoint-dir", run.resolve("demo/checkpoints").toUri().toString(),
+                "--idle-timeout", "10s",
+                "--parallelism", Integer.toString(parallelism));
+        job.jdbc.password = postgres.appTarget().password();
+        return job;
     }
 
     /** Fresh simulation, fresh tables: the schema is created if missing and the demo's rows are cleared. */
     private static void prepareTables(LocalPostgres postgres) throws Exception {
         try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
             ServingSchema.ensure(c);
-            s.execute("TRUNCATE user_retention, retention_transitions, retention_cohorts");
+            s.execute("TRUNCATE user_retention, retention_transitions, retention_cohorts, wom_reach, wom_daily");
         }
     }
 
-    private void simulate(LocalKafka kafka, TopicNames topics, LocalPostgres postgres, JobClient client, PrintStream out)
-            throws Exception {
+    private void simulate(LocalKafka kafka, TopicNames topics, LocalPostgres postgres, LocalFlink flink, List<JobID> jobs,
+                          PrintStream out) throws Exception {
         long wallStart = System.currentTimeMillis();
         long simStart = wallStart - history.toMillis();
         TrafficGenerator generator = new TrafficGenerator(seed, simStart, usersPerDay);
@@ -167,9 +164,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), topics, new Properties());
              Admin admin = kafka.admin()) {
             while (!stop.requested() && (duration == null || System.currentTimeMillis() - wallStart < duration.toMillis())) {
-                if (client.getJobStatus().get().isGloballyTerminalState()) {
-                    out.println("The Flink job ended unexpectedly: " + client.getJobStatus().get() + " (see .pulse/logs/pulse.log)");
-                    return;
+                for (JobID job : jobs) {
+                    if (!flink.isRunning(job)) {
+                        out.println("A Flink job ended unexpectedly: " + job + " (see .pulse/logs/pulse.log)");
+                        return;
+                    }
                 }
                 long now = System.currentTimeMillis();
                 if (now - secondStart >= 1000) {

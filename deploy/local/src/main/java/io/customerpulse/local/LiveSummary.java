@@ -25,7 +25,7 @@ final class LiveSummary {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     record Snapshot(Map<RetentionStatus, Long> statusCounts, List<String> newestTransitions, Instant clock,
-                    long cohortRows) {
+                    long cohortRows, List<String> topInfluencers) {
         long users() {
             return statusCounts.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -73,7 +73,17 @@ final class LiveSummary {
                 cohortRows = rs.getLong(1);
             }
         }
-        return new Snapshot(counts, newest, clock, cohortRows);
+        List<String> influencers = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT user_id, cascade_reach, cascade_depth, acquired_users, acquired_revenue
+                     FROM top_influencers ORDER BY position LIMIT 3""")) {
+            while (rs.next()) {
+                influencers.add(String.format("%s reach %,d (depth %d, %d direct, CNY %,.0f)", rs.getString(1),
+                        rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getBigDecimal(5)));
+            }
+        }
+        return new Snapshot(counts, newest, clock, cohortRows, influencers);
     }
 
     static void print(PrintStream out, Duration uptime, double eventsPerSecond, long published, long deadLetters,
@@ -87,6 +97,9 @@ final class LiveSummary {
         line.append(String.format(" | cohort rows %,d%n", s.cohortRows()));
         for (String t : s.newestTransitions()) {
             line.append("   ").append(t).append('\n');
+        }
+        if (!s.topInfluencers().isEmpty()) {
+            line.append("   top influencers: ").append(String.join(" | ", s.topInfluencers())).append('\n');
         }
         out.print(line);
         out.flush();

@@ -48,7 +48,8 @@ class DemoCommandTest {
         String output = printed.toString(StandardCharsets.UTF_8);
         System.out.println(output);
         assertThat(exit).isZero();
-        assertThat(output).contains("JDBC URL", "psql postgresql://pulse:", "psql postgresql://marketer:", "ev/s");
+        assertThat(output).contains("JDBC URL", "psql postgresql://pulse:", "psql postgresql://marketer:", "ev/s",
+                "Flink REST API", "top influencers:");
 
         try (LocalPostgres postgres = LocalPostgres.start(home.resolve(".pulse/postgres"), 0);
              Connection c = postgres.readerTarget().connect(); Statement s = c.createStatement()) {
@@ -70,6 +71,21 @@ class DemoCommandTest {
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM cohort_retention_pct WHERE day_n >= 30 AND retention_pct > 0")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isPositive();
+            }
+            // Word of mouth: opinion leaders with deep cascades, and every level of the fan ladder.
+            try (ResultSet rs = s.executeQuery("SELECT max(cascade_depth), count(*) FROM top_influencers")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(3);
+                assertThat(rs.getLong(2)).isGreaterThan(10);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(DISTINCT level) FROM fan_ladder")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(5);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT sum(acquisitions), sum(sharers) FROM wom_daily")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isPositive();
+                assertThat(rs.getLong(2)).isPositive();
             }
         }
     }

@@ -2,6 +2,7 @@ package io.customerpulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.customerpulse.reach.ReachJob;
 import io.customerpulse.retention.RetentionJob;
 
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,18 @@ class ReadmeTest {
     private static final Path README = Path.of("..", "..", "README.md");
 
     @Test
-    void everyJobOptionIsDocumentedWithItsDefault() throws IOException {
+    void everyRetentionJobOptionIsDocumentedWithItsDefault() throws IOException {
+        assertDocumented(new RetentionJob());
+    }
+
+    @Test
+    void everyReachJobOptionIsDocumentedWithItsDefault() throws IOException {
+        assertDocumented(new ReachJob());
+    }
+
+    private static void assertDocumented(Object job) throws IOException {
         String readme = Files.readString(README);
-        for (OptionSpec option : new CommandLine(new RetentionJob()).getCommandSpec().options()) {
+        for (OptionSpec option : new CommandLine(job).getCommandSpec().options()) {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
             }

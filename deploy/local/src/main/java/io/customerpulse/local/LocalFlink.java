@@ -1,0 +1,74 @@
+package io.customerpulse.local;
+
+import io.customerpulse.cli.PulseJob;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Flink "session" in this JVM that several jobs are submitted to, like a small cluster: a
+ * JobManager with its REST API on a free loopback port and one TaskManager with enough slots.
+ */
+public final class LocalFlink implements AutoCloseable {
+    private final MiniCluster cluster;
+
+    private LocalFlink(MiniCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    public static LocalFlink start(int slots) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+        return new LocalFlink(cluster);
+    }
+
+    /** Builds {@code job}'s dataflow with its own configuration and submits it. */
+    public JobID submit(PulseJob job) throws Exception {
+        job.prepareServingStore();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                job.job.flinkConfiguration(job.jobName()));
+        job.build(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        cluster.submitJob(graph).get(60, TimeUnit.SECONDS);
+        return graph.getJobID();
+    }
+
+    public boolean isRunning(JobID job) throws Exception {
+        return !cluster.getJobStatus(job).get(10, TimeUnit.SECONDS).isGloballyTerminalState();
+    }
+
+    /** Cancels the job and waits until every task has stopped (no sink writes after this). */
+    public void cancelAndWait(JobID job) throws Exception {
+        if (isRunning(job)) {
+            cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+        }
+        cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
+    }
+
+    public URI restAddress() throws Exception {
+        return cluster.getRestAddress().get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

@@ -1,0 +1,184 @@
+package io.customerpulse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.events.CurrencyConverter;
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.EventValidator;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.generator.EventPublisher;
+import io.customerpulse.generator.NoisyTraffic;
+import io.customerpulse.generator.TrafficGenerator;
+import io.customerpulse.ingest.EventDecoder;
+import io.customerpulse.ingest.IngestRecord;
+import io.customerpulse.ingest.TopicNames;
+import io.customerpulse.reach.ReachJob;
+import io.customerpulse.reach.ReachReference;
+import io.customerpulse.reach.ReachSettings;
+import io.customerpulse.reach.WomDailyRow;
+import io.customerpulse.reach.WomReachRow;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Word of mouth end to end: generated traffic with cascades, out-of-order shares, self-referrals,
+ * unknown shares and duplicates through a real Kafka (two partitions per topic) into the reach job
+ * and a real PostgreSQL; every wom_reach and wom_daily row equals the brute-force reference over
+ * the same events, computed without any of the streaming code.
+ */
+class ReachEndToEndTest {
+    private static final TopicNames TOPICS = TopicNames.DEFAULTS;
+
+    @TempDir
+    static Path dir;
+    static LocalKafka kafka;
+    static LocalPostgres postgres;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        kafka = LocalKafka.start();
+        kafka.createTopics(TOPICS, 2);
+        postgres = LocalPostgres.start(dir.resolve("pg"), 0);
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void everyRowEqualsTheBruteForceReference() throws Exception {
+        long start = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
+        long end = start + Duration.ofDays(40).toMillis();
+        NoisyTraffic traffic = new NoisyTraffic(new TrafficGenerator(5, start, 60), 5, NoisyTraffic.Noise.IN_ORDER_ENOUGH);
+        List<NoisyTraffic.WireRecord> wire = new ArrayList<>();
+        traffic.emitUntil(end, Integer.MAX_VALUE, wire::add);
+
+        // What the job will admit: the same decoder the job uses, on the same bytes.
+        EventDecoder decoder = new EventDecoder(new EventValidator(EventValidator.DEFAULT_EARLIEST, Duration.ofDays(1),
+                new CurrencyConverter("CNY", Map.of())));
+        List<PulseEvent> admitted = new ArrayList<>();
+        for (NoisyTraffic.WireRecord r : wire) {
+            IngestRecord record = decoder.decode(r.type(), r.key(), r.value(), "t", 0, 0, System.currentTimeMillis());
+            assertThat(record.isEvent()).isTrue();
+            admitted.add(record.event);
+        }
+        ReachSettings settings = ReachSettings.defaults();
+        ReachReference.Result expected = new ReachReference(settings).compute(admitted);
+        assertThat(expected.reachRows()).hasSizeGreaterThan(50);
+
+        try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), TOPICS, new Properties())) {
+            wire.forEach(publisher::publish);
+            // Moves the event-time clock far past the history, so every wait and timer runs out.
+            PulseEvent clock = new PulseEvent();
+            clock.type = EventType.CLICK;
+            clock.eventId = "clock";
+            clock.userId = "clock";
+            clock.eventTime = end + Duration.ofDays(30).toMillis();
+            clock.channel = "web";
+            clock.page = "/";
+            publisher.publish(clock);
+            publisher.flush();
+        }
+
+        ReachJob job = new ReachJob();
+        new CommandLine(job).parseArgs(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
+                "--idle-timeout", "3s", "--max-ahead", "3650d",
+                "--checkpoint-interval", "2s", "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
+                "--flush-interval", "200ms", "--parallelism", "2");
+        job.jdbc.password = postgres.appTarget().password();
+        JobClient client = job.start(StreamExecutionEnvironment.createLocalEnvironment(
+                job.job.flinkConfiguration(ReachJob.JOB_NAME)));
+        try {
+            long deadline = System.currentTimeMillis() + 180_000;
+            Map<String, String> reach = Map.of();
+            Map<String, String> daily = Map.of();
+            while (System.currentTimeMillis() < deadline) {
+                reach = readReach();
+                daily = readDaily();
+                if (reach.equals(expected.reachRows()) && daily.equals(expected.dailyRows())) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            assertThat(reach).containsExactlyEntriesOf(expected.reachRows());
+            assertThat(daily).containsExactlyEntriesOf(expected.dailyRows());
+        } finally {
+            client.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<String, String> readReach() throws SQLException {
+        Map<String, String> rows = new TreeMap<>();
+        try (Connection c = postgres.readerTarget().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM wom_reach")) {
+            while (rs.next()) {
+                WomReachRow r = new WomReachRow();
+                r.userId = rs.getString("user_id");
+                r.shares = rs.getLong("shares");
+                r.directReach = rs.getLong("direct_reach");
+                r.acquiredUsers = rs.getLong("acquired_users");
+                r.cascadeReach = rs.getLong("cascade_reach");
+                r.cascadeDepth = rs.getInt("cascade_depth");
+                r.referredPurchases = rs.getLong("referred_purchases");
+                r.referredRevenueMinor = rs.getBigDecimal("referred_revenue").movePointRight(2).longValueExact();
+                r.acquiredRevenueMinor = rs.getBigDecimal("acquired_revenue").movePointRight(2).longValueExact();
+                r.acquiredBy = rs.getString("acquired_by");
+                rows.put(r.userId, r.figures());
+            }
+        } catch (SQLException notYetCreated) {
+            return Map.of();
+        }
+        return rows;
+    }
+
+    private static Map<String, String> readDaily() throws SQLException {
+        Map<String, String> rows = new TreeMap<>();
+        try (Connection c = postgres.readerTarget().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM wom_daily")) {
+            while (rs.next()) {
+                WomDailyRow r = new WomDailyRow();
+                r.day = (int) rs.getObject("day", java.time.LocalDate.class).toEpochDay();
+                r.channel = rs.getString("channel");
+                r.sharers = rs.getLong("sharers");
+                r.shares = rs.getLong("shares");
+                r.touches = rs.getLong("touches");
+                r.acquisitions = rs.getLong("acquisitions");
+                double k = rs.getDouble("k_factor");
+                r.kFactor = rs.wasNull() ? null : k;
+                rows.put(r.rowKey(), r.figures());
+            }
+        } catch (SQLException notYetCreated) {
+            return Map.of();
+        }
+        return rows;
+    }
+}

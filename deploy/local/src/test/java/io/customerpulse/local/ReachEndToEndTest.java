@@ -20,14 +20,12 @@ import io.customerpulse.reach.WomReachRow;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import picocli.CommandLine;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,26 +48,15 @@ import java.util.concurrent.TimeUnit;
 class ReachEndToEndTest {
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final LocalStackExtension STACK = new LocalStackExtension(2);
     static LocalKafka kafka;
     static LocalPostgres postgres;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        kafka = LocalKafka.start();
-        kafka.createTopics(TOPICS, 2);
-        postgres = LocalPostgres.start(dir.resolve("pg"), 0);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+    static void stack() {
+        kafka = STACK.kafka();
+        postgres = STACK.postgres();
     }
 
     @Test
@@ -112,7 +99,7 @@ class ReachEndToEndTest {
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
                 "--idle-timeout", "3s", "--max-ahead", "3650d",
-                "--checkpoint-interval", "2s", "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
+                "--checkpoint-interval", "2s", "--checkpoint-dir", STACK.directory("checkpoints").toUri().toString(),
                 "--flush-interval", "200ms", "--parallelism", "2");
         job.jdbc.password = postgres.appTarget().password();
         JobClient client = job.start(StreamExecutionEnvironment.createLocalEnvironment(

@@ -16,16 +16,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import picocli.CommandLine;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,26 +47,15 @@ class RetentionEndToEndTest {
     private static final Instant DAY0 = Instant.parse("2025-01-01T10:00:00Z");
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final LocalStackExtension STACK = new LocalStackExtension(1);
     static LocalKafka kafka;
     static LocalPostgres postgres;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        kafka = LocalKafka.start();
-        kafka.createTopics(TOPICS, 1);
-        postgres = LocalPostgres.start(dir.resolve("pg"), 0);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+    static void stack() {
+        kafka = STACK.kafka();
+        postgres = STACK.postgres();
     }
 
     private static long day(int d) {
@@ -114,7 +101,7 @@ class RetentionEndToEndTest {
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
                 "--allowed-lateness", "1m", "--idle-timeout", "3s",
-                "--checkpoint-interval", "1s", "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
+                "--checkpoint-interval", "1s", "--checkpoint-dir", STACK.directory("checkpoints").toUri().toString(),
                 "--flush-interval", "200ms", "--parallelism", "1");
         job.jdbc.password = postgres.appTarget().password();
         JobClient client = job.start(StreamExecutionEnvironment.createLocalEnvironment(

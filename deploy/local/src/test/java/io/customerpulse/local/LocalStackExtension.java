@@ -1,0 +1,61 @@
+package io.customerpulse.local;
+
+import io.customerpulse.ingest.TopicNames;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real Kafka broker with the event topics and a real PostgreSQL for a test class:
+ * {@code @RegisterExtension static final LocalStackExtension STACK = new LocalStackExtension(2);}
+ */
+public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
+    public static final TopicNames TOPICS = TopicNames.DEFAULTS;
+
+    private final int partitions;
+    private Path dir;
+    private LocalKafka kafka;
+    private LocalPostgres postgres;
+
+    public LocalStackExtension(int partitions) {
+        this.partitions = partitions;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("pulse-stack");
+        kafka = LocalKafka.start();
+        kafka.createTopics(TOPICS, partitions);
+        postgres = LocalPostgres.start(dir.resolve("pg"), 0);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (dir != null) {
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(dir.toFile());
+        }
+    }
+
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
+    public LocalPostgres postgres() {
+        return postgres;
+    }
+
+    /** A fresh directory for checkpoints and the like. */
+    public Path directory(String name) throws java.io.IOException {
+        return Files.createDirectories(dir.resolve(name));
+    }
+}

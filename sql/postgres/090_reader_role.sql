@@ -14,6 +14,6 @@ BEGIN
     GRANT USAGE ON SCHEMA public TO pulse_reader;
     GRANT SELECT ON user_retention, retention_transitions, retention_cohorts,
                     winback_candidates, status_by_channel, cohort_retention_pct,
-                    wom_reach, wom_daily, top_influencers, fan_ladder_levels, fan_ladder TO pulse_reader;
+                    wom_reach, wom_daily, top_influencers, fan_ladder_levels, fan_ladder, model_params TO pulse_reader;
 END
 $$;

@@ -1,14 +1,19 @@
 package io.customerpulse.cli;
 
 import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.JobControl;
+import io.customerpulse.ingest.DeadLetterCounter;
 import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.ingest.IngestRecord;
+import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.KafkaEdges;
 import io.customerpulse.sink.ServingSchema;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine.Mixin;
@@ -18,8 +23,9 @@ import java.util.concurrent.Callable;
 
 /**
  * What every Customer Pulse job shares: the event topics in (one Kafka source, decoded and
- * validated, with watermarks), the serving store and the dead-letter topic out, and the
- * command-line options for all of them. A job adds its options and its dataflow.
+ * validated, with watermarks), refusals out to the dead-letter topic, the serving store, and the
+ * command-line options for all of them. A job adds its options, its control stream and its
+ * dataflow from decoded events to its tables.
  */
 public abstract class PulseJob implements Callable<Integer> {
     @Mixin public KafkaOptions kafka = new KafkaOptions();
@@ -33,11 +39,17 @@ public abstract class PulseJob implements Callable<Integer> {
 
     public abstract String jobName();
 
-    /** The uid of the Kafka source (part of the job's savepoint contract). */
-    protected abstract String sourceUid();
+    /** Prefix of the uids of the operators every job has (source, refusals, dead letters). */
+    protected abstract String uidPrefix();
 
     /** The consumer group when --group-id is not given. */
     protected abstract String defaultGroupId();
+
+    /** The job's control stream in live mode (never holding back the events' watermark). */
+    public abstract DataStream<JobControl> liveControl(StreamExecutionEnvironment env);
+
+    /** The job's dataflow from decoded events to its tables; returns what it refuses (late events, ...). */
+    public abstract DataStream<DeadLetter> defineWorkflow(DataStream<PulseEvent> events, DataStream<JobControl> control);
 
     public String groupId() {
         return groupId != null ? groupId : defaultGroupId();
@@ -50,9 +62,6 @@ public abstract class PulseJob implements Callable<Integer> {
             System.exit(exitCode);
         }
     }
-
-    /** Wires the job's dataflow between the decoded events and its sinks. */
-    protected abstract void defineWorkflow(DataStream<IngestRecord> ingested, Sink<DeadLetter> deadLetters);
 
     @Override
     public Integer call() throws Exception {
@@ -76,15 +85,31 @@ public abstract class PulseJob implements Callable<Integer> {
         }
     }
 
-    /** Wires the real Kafka source and the job's sinks into {@code env}. */
+    /** Wires the Kafka source, the job's dataflow and the dead-letter topic into {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<IngestRecord> ingested = env.fromSource(
                         KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(), kafka.clientProperties(),
                                 new EventDecoder(eventTime.validator())),
                         KafkaEdges.watermarks(eventTime.allowedLateness, eventTime.idleTimeout),
                         "kafka events")
-                .uid(sourceUid());
-        defineWorkflow(ingested,
+                .uid(uidPrefix() + "-kafka-events");
+        routeAndRun(ingested, liveControl(env),
                 KafkaEdges.deadLetterSink(kafka.bootstrapServers, kafka.deadLetterTopic, kafka.clientProperties()));
+    }
+
+    /** Refusals to {@code deadLetters}, events through the workflow, its refusals to {@code deadLetters} too. */
+    public void routeAndRun(DataStream<IngestRecord> ingested, DataStream<JobControl> control, Sink<DeadLetter> deadLetters) {
+        SingleOutputStreamOperator<PulseEvent> events = ingested
+                .process(new IngestRouter())
+                .uid(uidPrefix() + "-route-refusals")
+                .name("route refusals");
+        events.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .union(defineWorkflow(events, control))
+                .map(new DeadLetterCounter())
+                .uid(uidPrefix() + "-count-dead-letters")
+                .name("count dead letters")
+                .sinkTo(deadLetters)
+                .uid(uidPrefix() + "-sink-dead-letters")
+                .name("dead letters");
     }
 }

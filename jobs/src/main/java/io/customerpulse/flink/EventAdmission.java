@@ -28,6 +28,7 @@ public final class EventAdmission {
     private RecentEventIds seen;
     private Counter duplicates;
     private Counter lateEvents;
+    private org.apache.flink.api.common.accumulators.LongCounter duplicatesTotal;
     private long lastBoundary;
 
     public EventAdmission(String name, Duration dedupHorizon) {
@@ -47,15 +48,23 @@ public final class EventAdmission {
         seen = new RecentEventIds(context, name + "-seen-event-ids", dedupHorizon);
         duplicates = context.getMetricGroup().counter("duplicatesDropped");
         lateEvents = context.getMetricGroup().counter("lateEvents");
+        duplicatesTotal = context.getLongCounter(duplicatesAccumulator(name));
+    }
+
+    /** The accumulator counting the duplicates an admission of this name dropped. */
+    public static String duplicatesAccumulator(String name) {
+        return name + ".duplicates";
     }
 
     public Verdict admit(PulseEvent event, TimerService timers) throws Exception {
-        if (seen.contains(event.eventId)) {
+        if (seen.isDuplicate(event.eventId, event.eventTime)) {
             duplicates.inc();
+            duplicatesTotal.add(1);
             return Verdict.DUPLICATE;
         }
         lastBoundary = late.boundary(timers);
-        if (event.eventTime < lastBoundary) {
+        // A watermark W promises no more events at or before W.
+        if (lastBoundary != Long.MIN_VALUE && event.eventTime <= lastBoundary) {
             lateEvents.inc();
             return Verdict.LATE;
         }

@@ -10,9 +10,13 @@ import java.util.Map;
 
 /**
  * The event ids a key accepted within the dedup horizon, to drop at-least-once duplicates.
- * Forgetting runs on event time (a sweep timer), not on processing-time TTL, so a fast replay
- * forgets exactly what live processing forgets. Sweeps are rounded up to the hour so that one
- * sweep clears many ids.
+ *
+ * <p>An event is a duplicate when an event with the same id was accepted less than the horizon
+ * away from it in event time. The decision looks only at event times, never at when ids are
+ * forgotten, so a backfill (which sees every event before any sweep) decides exactly as live
+ * processing does. Forgetting runs on event time (a sweep timer), not processing-time TTL, and
+ * only drops ids no future event can be within the horizon of; sweeps are rounded up to the hour
+ * so that one sweep clears many ids.
  */
 public final class RecentEventIds {
     public static final long NO_SWEEP = Long.MAX_VALUE;
@@ -26,8 +30,10 @@ public final class RecentEventIds {
         this.horizonMs = horizon.toMillis();
     }
 
-    public boolean contains(String eventId) throws Exception {
-        return timeById.contains(eventId);
+    /** Whether {@code eventId} at {@code eventTime} repeats an accepted event within the horizon. */
+    public boolean isDuplicate(String eventId, long eventTime) throws Exception {
+        Long accepted = timeById.get(eventId);
+        return accepted != null && Math.abs(eventTime - accepted) < horizonMs;
     }
 
     public void remember(String eventId, long eventTime) throws Exception {

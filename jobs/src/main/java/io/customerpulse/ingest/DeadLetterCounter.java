@@ -25,12 +25,14 @@ public class DeadLetterCounter extends RichMapFunction<DeadLetter, DeadLetter> {
     private static final long LOG_EVERY = 1000;
 
     private transient Map<String, Counter> byReason;
+    private transient Map<String, org.apache.flink.api.common.accumulators.LongCounter> totals;
     private transient MetricGroup metrics;
 
     @Override
     public void open(OpenContext openContext) {
         metrics = getRuntimeContext().getMetricGroup();
         byReason = new HashMap<>();
+        totals = new HashMap<>();
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             counter(reason.code());
         }
@@ -40,10 +42,16 @@ public class DeadLetterCounter extends RichMapFunction<DeadLetter, DeadLetter> {
         return byReason.computeIfAbsent(reason, r -> metrics.addGroup("reason", r).counter("deadLettered"));
     }
 
+    /** The accumulator counting dead letters of a reason (for a backfill's summary). */
+    public static String accumulatorName(String reason) {
+        return "deadLetters." + reason;
+    }
+
     @Override
     public DeadLetter map(DeadLetter d) {
         Counter c = counter(d.reason);
         c.inc();
+        totals.computeIfAbsent(d.reason, r -> getRuntimeContext().getLongCounter(accumulatorName(r))).add(1);
         long n = c.getCount();
         if (n <= LOG_FIRST || n % LOG_EVERY == 0) {
             LOG.warn("Dead letter #{} for reason {}: {} ({})", n, d.reason, d.detail, d);

@@ -4,6 +4,7 @@ import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -21,10 +22,17 @@ public class IngestRouter extends ProcessFunction<IngestRecord, PulseEvent> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("refused-at-ingest", TypeInformation.of(DeadLetter.class));
 
+    public static final String RECORDS_READ = "records.read";
+    public static final String EVENTS_ACCEPTED = "events.accepted";
+
     private transient Map<EventType, Counter> eventsIn;
+    private transient LongCounter recordsRead;
+    private transient LongCounter eventsAccepted;
 
     @Override
     public void open(OpenContext openContext) {
+        recordsRead = getRuntimeContext().getLongCounter(RECORDS_READ);
+        eventsAccepted = getRuntimeContext().getLongCounter(EVENTS_ACCEPTED);
         eventsIn = new EnumMap<>(EventType.class);
         for (EventType type : EventType.values()) {
             eventsIn.put(type, getRuntimeContext().getMetricGroup().addGroup("event_type", type.word()).counter("eventsIn"));
@@ -33,8 +41,10 @@ public class IngestRouter extends ProcessFunction<IngestRecord, PulseEvent> {
 
     @Override
     public void processElement(IngestRecord record, Context ctx, Collector<PulseEvent> out) {
+        recordsRead.add(1);
         if (record.isEvent()) {
             eventsIn.get(record.event.type).inc();
+            eventsAccepted.add(1);
             out.collect(record.event);
         } else {
             ctx.output(DEAD_LETTERS, record.deadLetter);

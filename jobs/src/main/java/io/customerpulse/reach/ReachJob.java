@@ -6,20 +6,23 @@ import io.customerpulse.cli.ReachOptions;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.CoalescingOperator;
-import io.customerpulse.ingest.DeadLetterCounter;
-import io.customerpulse.ingest.IngestRecord;
-import io.customerpulse.ingest.IngestRouter;
+import io.customerpulse.flink.ControlWatermarks;
+import io.customerpulse.flink.JobControl;
+import io.customerpulse.flink.NoControl;
+import io.customerpulse.flink.RowCounter;
 import io.customerpulse.sink.JdbcTarget;
 import io.customerpulse.sink.WomTables;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+
+import java.time.Duration;
 
 /**
  * The word-of-mouth job: who spreads the brand, how far, and what it earns.
@@ -39,20 +42,22 @@ import picocli.CommandLine.Mixin;
 public final class ReachJob extends PulseJob {
 
     public static final String JOB_NAME = "customer-pulse-reach";
-    public static final String SOURCE_UID = "reach-kafka-events";
-    public static final String ROUTER_UID = "reach-route-refusals";
+    public static final String UID_PREFIX = "reach";
+    public static final String CONTROL_TICKS_UID = "reach-control-ticks";
+    public static final String CONTROL_UID = "reach-control";
+    public static final String CONTROL_WATERMARKS_UID = "reach-control-watermarks";
     public static final String SPLIT_UID = "reach-split-by-share";
     public static final String RESOLVER_UID = "reach-share-resolver";
     public static final String REFERRAL_UID = "reach-referral-timeline";
     public static final String FOREST_UID = "reach-acquisition-forest";
     public static final String TOTALS_UID = "reach-sharer-totals";
     public static final String COALESCE_REACH_UID = "reach-coalesce-reach-rows";
+    public static final String COUNT_REACH_UID = "reach-count-reach-rows";
     public static final String REACH_SINK_UID = "reach-sink-wom-reach";
     public static final String DAILY_UID = "reach-daily-totals";
     public static final String COALESCE_DAILY_UID = "reach-coalesce-daily-rows";
+    public static final String COUNT_DAILY_UID = "reach-count-daily-rows";
     public static final String DAILY_SINK_UID = "reach-sink-wom-daily";
-    public static final String DEAD_LETTER_COUNTER_UID = "reach-count-dead-letters";
-    public static final String DEAD_LETTER_SINK_UID = "reach-sink-dead-letters";
 
     @Mixin public ReachOptions reach = new ReachOptions();
 
@@ -66,8 +71,8 @@ public final class ReachJob extends PulseJob {
     }
 
     @Override
-    protected String sourceUid() {
-        return SOURCE_UID;
+    protected String uidPrefix() {
+        return UID_PREFIX;
     }
 
     @Override
@@ -75,23 +80,33 @@ public final class ReachJob extends PulseJob {
         return "pulse-reach";
     }
 
+    /** Live, the reach job's clock never ends and it has no model: a control stream that says nothing. */
     @Override
-    protected void defineWorkflow(DataStream<IngestRecord> ingested, Sink<DeadLetter> deadLetters) {
+    public DataStream<JobControl> liveControl(StreamExecutionEnvironment env) {
+        DataStream<JobControl> nothing = ControlWatermarks.ticks(env, Duration.ofHours(1), CONTROL_TICKS_UID)
+                .flatMap(new NoControl())
+                .uid(CONTROL_UID)
+                .setParallelism(1);
+        return ControlWatermarks.idle(nothing, CONTROL_WATERMARKS_UID);
+    }
+
+    @Override
+    public DataStream<DeadLetter> defineWorkflow(DataStream<PulseEvent> events, DataStream<JobControl> control) {
         JdbcTarget target = jdbc.target();
         var execution = job.sinkExecution();
-        defineWorkflow(ingested,
-                new ReachSinks(WomTables.reach(target, execution), WomTables.daily(target, execution), deadLetters),
+        return defineWorkflow(events, control,
+                new ReachSinks(WomTables.reach(target, execution), WomTables.daily(target, execution)),
                 reach.settings(eventTime), job.flushInterval.toMillis());
     }
 
-    /** The dataflow between the edges. {@code ingested} must carry event timestamps and watermarks. */
-    public static void defineWorkflow(
-            DataStream<IngestRecord> ingested, ReachSinks sinks, ReachSettings settings, long flushIntervalMs) {
-        SingleOutputStreamOperator<PulseEvent> events = ingested
-                .process(new IngestRouter())
-                .uid(ROUTER_UID)
-                .name("route refusals");
-
+    /**
+     * The dataflow between decoded events and the tables. {@code events} must carry event
+     * timestamps and watermarks; {@code control} is broadcast to the operators that keep time.
+     *
+     * @return what the job refuses: late events, share owner conflicts, unknown shares
+     */
+    public static DataStream<DeadLetter> defineWorkflow(DataStream<PulseEvent> events, DataStream<JobControl> control,
+                                                        ReachSinks sinks, ReachSettings settings, long flushIntervalMs) {
         SingleOutputStreamOperator<ReferralEvent> direct = events
                 .process(new ShareRouter())
                 .uid(SPLIT_UID)
@@ -99,12 +114,14 @@ public final class ReachJob extends PulseJob {
 
         SingleOutputStreamOperator<ReferralEvent> resolved = direct.getSideOutput(ShareRouter.VIA_SHARE)
                 .keyBy(e -> e.shareId, Types.STRING)
+                .connect(control.broadcast(JobControl.DESCRIPTOR))
                 .process(new ShareResolverFunction(settings))
                 .uid(RESOLVER_UID)
                 .name("share resolver");
 
         SingleOutputStreamOperator<SharerUpdate> updates = direct.union(resolved)
                 .keyBy(r -> r.event.userId, Types.STRING)
+                .connect(control.broadcast(JobControl.DESCRIPTOR))
                 .process(new ReferralFunction(settings))
                 .uid(REFERRAL_UID)
                 .name("referral timeline");
@@ -125,6 +142,9 @@ public final class ReachJob extends PulseJob {
                         new CoalescingOperator<String, WomReachRow>(r -> r.userId, r -> r.asOf, flushIntervalMs,
                                 JobOptions.COALESCE_MAX_KEYS))
                 .uid(COALESCE_REACH_UID)
+                .map(new RowCounter<WomReachRow>("wom_reach"))
+                .uid(COUNT_REACH_UID)
+                .name("count wom_reach rows")
                 .sinkTo(sinks.reach())
                 .uid(REACH_SINK_UID)
                 .name("wom_reach");
@@ -139,18 +159,14 @@ public final class ReachJob extends PulseJob {
                         new CoalescingOperator<String, WomDailyRow>(WomDailyRow::rowKey, r -> r.asOf, flushIntervalMs,
                                 JobOptions.COALESCE_MAX_KEYS))
                 .uid(COALESCE_DAILY_UID)
+                .map(new RowCounter<WomDailyRow>("wom_daily"))
+                .uid(COUNT_DAILY_UID)
+                .name("count wom_daily rows")
                 .sinkTo(sinks.daily())
                 .uid(DAILY_SINK_UID)
                 .name("wom_daily");
 
-        events.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .union(resolved.getSideOutput(ShareResolverFunction.REFUSED),
-                        updates.getSideOutput(ReferralFunction.LATE_EVENTS))
-                .map(new DeadLetterCounter())
-                .uid(DEAD_LETTER_COUNTER_UID)
-                .name("count dead letters")
-                .sinkTo(sinks.deadLetters())
-                .uid(DEAD_LETTER_SINK_UID)
-                .name("dead-letter topic");
+        return resolved.getSideOutput(ShareResolverFunction.REFUSED)
+                .union(updates.getSideOutput(ReferralFunction.LATE_EVENTS));
     }
 }

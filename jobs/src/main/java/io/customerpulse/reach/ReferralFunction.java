@@ -4,7 +4,9 @@ import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.DeadLetterReason;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.HeldEvents;
+import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.RecentEventIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -18,7 +20,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -40,7 +42,7 @@ import java.util.List;
  * <p>Outputs: main = updates of sharers' figures; side outputs: acquisitions (for the forest),
  * K-factor increments (sharers) and late events.
  */
-public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent, SharerUpdate>
+public class ReferralFunction extends KeyedBroadcastProcessFunction<String, ReferralEvent, JobControl, SharerUpdate>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -59,6 +61,7 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
     private transient ValueState<ReferralState> referralState;
     private transient MapState<String, Boolean> touchedBy;
     private transient EventAdmission admission;
+    private transient ControlledClock clock;
     private transient RecentEventIds seenEventIds;
     private transient HeldEvents<ReferralEvent> held;
 
@@ -74,6 +77,7 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
         referralState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("referral", TypeInformation.of(ReferralState.class)));
         touchedBy = getRuntimeContext().getMapState(new MapStateDescriptor<>("touched-by", Types.STRING, Types.BOOLEAN));
+        clock = new ControlledClock();
         admission.open(getRuntimeContext());
         seenEventIds = admission.seenEventIds();
         held = new HeldEvents<>(getRuntimeContext(), "referral-held-events", TypeInformation.of(ReferralEvent.class));
@@ -82,7 +86,15 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
     }
 
     @Override
-    public void processElement(ReferralEvent r, Context ctx, Collector<SharerUpdate> out) throws Exception {
+    public void processBroadcastElement(JobControl control, Context ctx, Collector<SharerUpdate> out) throws Exception {
+        clock.update(control, ctx.getBroadcastState(JobControl.DESCRIPTOR));
+    }
+
+    @Override
+    public void processElement(ReferralEvent r, ReadOnlyContext ctx, Collector<SharerUpdate> out) throws Exception {
+        if (clock.isBeyondEnd(r.event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
+            return; // after a backfill's --as-of
+        }
         if (r.verdict) {
             acceptVerdict(r, ctx, out);
             return;
@@ -106,6 +118,9 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SharerUpdate> out) throws Exception {
         admission.observe(ctx.timerService());
+        if (clock.isBeyondEnd(timestamp, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
+            return; // the clock stops at its end, as a live job's watermark would stand there
+        }
         ReferralState state = state();
         if (state.isBlocked()) {
             if (held.peek(timestamp) != null) {
@@ -122,7 +137,7 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
     }
 
     /** The late verdict on a pending event: record it, and resume the timeline if it waited for it. */
-    private void acceptVerdict(ReferralEvent verdict, Context ctx, Collector<SharerUpdate> out) throws Exception {
+    private void acceptVerdict(ReferralEvent verdict, ReadOnlyContext ctx, Collector<SharerUpdate> out) throws Exception {
         long t = verdict.event.eventTime;
         List<ReferralEvent> atTime = held.peek(t);
         if (atTime == null) {
@@ -155,7 +170,7 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
      * Applies the events held at {@code t} in order, up to the first one still pending: that one
      * and the rest stay held, and the timeline waits at {@code t}.
      */
-    private void applyHeld(long t, ReferralState state, Context ctx, Collector<SharerUpdate> out) throws Exception {
+    private void applyHeld(long t, ReferralState state, ReadOnlyContext ctx, Collector<SharerUpdate> out) throws Exception {
         List<ReferralEvent> due = held.peek(t);
         if (due == null) {
             return;
@@ -193,7 +208,7 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
         return state == null ? new ReferralState() : state;
     }
 
-    private static void scheduleSweep(ReferralState state, long due, Context ctx) {
+    private static void scheduleSweep(ReferralState state, long due, ReadOnlyContext ctx) {
         if (due != RecentEventIds.NO_SWEEP) {
             state.sweepAt = due;
             ctx.timerService().registerEventTimeTimer(due);
@@ -201,10 +216,10 @@ public class ReferralFunction extends KeyedProcessFunction<String, ReferralEvent
     }
 
     private static final class Output implements ReferralTimeline.Output {
-        private final Context ctx;
+        private final ReadOnlyContext ctx;
         private final Collector<SharerUpdate> out;
 
-        Output(Context ctx, Collector<SharerUpdate> out) {
+        Output(ReadOnlyContext ctx, Collector<SharerUpdate> out) {
             this.ctx = ctx;
             this.out = out;
         }

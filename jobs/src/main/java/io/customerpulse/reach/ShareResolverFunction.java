@@ -6,7 +6,9 @@ import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.HeldEvents;
+import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.RecentEventIds;
 import io.customerpulse.time.DayClock;
 
@@ -18,7 +20,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -38,7 +40,7 @@ import java.util.List;
  * <p>Outputs: main = events with their share resolved, for the users' timelines; side outputs:
  * K-factor increments (shares, touches) and dead letters (late, conflict, unknown share).
  */
-public class ShareResolverFunction extends KeyedProcessFunction<String, PulseEvent, ReferralEvent>
+public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String, PulseEvent, JobControl, ReferralEvent>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -51,6 +53,7 @@ public class ShareResolverFunction extends KeyedProcessFunction<String, PulseEve
     private transient long waitMs;
     private transient ValueState<ShareState> shareState;
     private transient EventAdmission admission;
+    private transient ControlledClock clock;
     private transient RecentEventIds seenEventIds;
     private transient HeldEvents<PulseEvent> held;
     /** Events whose share is unknown, by the instant their wait runs out. */
@@ -69,6 +72,7 @@ public class ShareResolverFunction extends KeyedProcessFunction<String, PulseEve
         days = settings.dayClock();
         waitMs = settings.shareWait().toMillis();
         shareState = getRuntimeContext().getState(new ValueStateDescriptor<>("share", TypeInformation.of(ShareState.class)));
+        clock = new ControlledClock();
         admission.open(getRuntimeContext());
         seenEventIds = admission.seenEventIds();
         held = new HeldEvents<>(getRuntimeContext(), "share-held-events", TypeInformation.of(PulseEvent.class));
@@ -80,7 +84,15 @@ public class ShareResolverFunction extends KeyedProcessFunction<String, PulseEve
     }
 
     @Override
-    public void processElement(PulseEvent event, Context ctx, Collector<ReferralEvent> out) throws Exception {
+    public void processBroadcastElement(JobControl control, Context ctx, Collector<ReferralEvent> out) throws Exception {
+        clock.update(control, ctx.getBroadcastState(JobControl.DESCRIPTOR));
+    }
+
+    @Override
+    public void processElement(PulseEvent event, ReadOnlyContext ctx, Collector<ReferralEvent> out) throws Exception {
+        if (clock.isBeyondEnd(event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
+            return; // after a backfill's --as-of
+        }
         switch (admission.admit(event, ctx.timerService())) {
             case DUPLICATE -> {
                 return;
@@ -97,6 +109,9 @@ public class ShareResolverFunction extends KeyedProcessFunction<String, PulseEve
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ReferralEvent> out) throws Exception {
         admission.observe(ctx.timerService());
+        if (clock.isBeyondEnd(timestamp, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
+            return; // the clock stops at its end, as a live job's watermark would stand there
+        }
         ShareState share = shareState.value();
         if (share == null) {
             share = new ShareState();

@@ -1,9 +1,9 @@
 package io.customerpulse.reach;
 
 /**
- * A sharer's running figures, folded from {@link SharerUpdate}s. Sums commute, and the cascade
- * figures arrive as absolute values from the single forest operator in order, so the final row
- * does not depend on the order updates from different users arrive in.
+ * A sharer's running figures, folded from {@link SharerUpdate}s. Sums commute and the cascade
+ * figures (absolute, only ever growing) are kept at their largest, so the final row does not
+ * depend on the order updates arrive in (a batch backfill sorts them differently).
  */
 public class SharerTotals {
     public long shares;
@@ -29,9 +29,10 @@ public class SharerTotals {
             }
             case ACQUIRED_REVENUE -> acquiredRevenueMinor += u.value;
             case CASCADE -> {
-                acquiredUsers = u.acquiredUsers;
-                cascadeReach = u.cascadeReach;
-                cascadeDepth = u.cascadeDepth;
+                // Cascades only grow: the largest figures are the newest, whatever order they arrive in.
+                acquiredUsers = Math.max(acquiredUsers, u.acquiredUsers);
+                cascadeReach = Math.max(cascadeReach, u.cascadeReach);
+                cascadeDepth = Math.max(cascadeDepth, u.cascadeDepth);
             }
             case ACQUIRED_BY -> acquiredBy = u.acquiredBy;
         }

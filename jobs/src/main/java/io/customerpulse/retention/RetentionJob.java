@@ -1,14 +1,16 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.cli.Converters;
 import io.customerpulse.cli.JobOptions;
 import io.customerpulse.cli.PulseJob;
 import io.customerpulse.cli.RetentionOptions;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.CoalescingOperator;
-import io.customerpulse.ingest.DeadLetterCounter;
-import io.customerpulse.ingest.IngestRecord;
-import io.customerpulse.ingest.IngestRouter;
+import io.customerpulse.flink.ControlWatermarks;
+import io.customerpulse.flink.JobControl;
+import io.customerpulse.flink.NoControl;
+import io.customerpulse.flink.RowCounter;
 import io.customerpulse.sink.JdbcTarget;
 import io.customerpulse.sink.RetentionTables;
 
@@ -17,10 +19,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.time.Duration;
 
 /**
  * The retention job: click, purchase and share events from Kafka in; user_retention,
@@ -29,9 +34,10 @@ import picocli.CommandLine.Mixin;
  *
  * <pre>
  * kafka(clicks, purchases, shares) -> route refusals -> keyBy(user) user retention -> coalesce -> user_retention
- *                                          |                 |-> transitions ---------------> retention_transitions
- *                                          |                 |-> cohort activity -> keyBy(cohort) count -> coalesce -> retention_cohorts
- *                                          +-- refused ------+-- late --> count by reason -> dead-letter topic
+ *                                          |   control --^   |-> transitions ---------------> retention_transitions
+ *                                          |  (clock end,    |-> cohort activity -> keyBy(cohort) count -> coalesce -> retention_cohorts
+ *                                          |   fitted model) +-- late --+
+ *                                          +-- refused -----------------+-> count by reason -> dead-letter topic
  * </pre>
  */
 @Command(name = "retention-job", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
@@ -39,19 +45,26 @@ import picocli.CommandLine.Mixin;
 public final class RetentionJob extends PulseJob {
 
     public static final String JOB_NAME = "customer-pulse-retention";
-    public static final String SOURCE_UID = "retention-kafka-events";
-    public static final String ROUTER_UID = "retention-route-refusals";
+    public static final String UID_PREFIX = "retention";
+    public static final String MODEL_TICKS_UID = "retention-model-ticks";
+    public static final String MODEL_POLLER_UID = "retention-model-poller";
+    public static final String MODEL_WATERMARKS_UID = "retention-model-watermarks";
     public static final String USER_RETENTION_UID = "retention-user-timeline";
     public static final String COALESCE_USERS_UID = "retention-coalesce-user-rows";
+    public static final String COUNT_USERS_UID = "retention-count-user-rows";
     public static final String USER_SINK_UID = "retention-sink-user-retention";
+    public static final String COUNT_TRANSITIONS_UID = "retention-count-transitions";
     public static final String TRANSITION_SINK_UID = "retention-sink-transitions";
     public static final String COHORT_COUNTER_UID = "retention-cohort-counter";
     public static final String COALESCE_COHORTS_UID = "retention-coalesce-cohort-rows";
+    public static final String COUNT_COHORTS_UID = "retention-count-cohort-rows";
     public static final String COHORT_SINK_UID = "retention-sink-cohorts";
-    public static final String DEAD_LETTER_COUNTER_UID = "retention-count-dead-letters";
-    public static final String DEAD_LETTER_SINK_UID = "retention-sink-dead-letters";
 
     @Mixin public RetentionOptions retention = new RetentionOptions();
+
+    @Option(names = "--model-refresh", defaultValue = "1m", converter = Converters.DurationConverter.class,
+            description = "How often the newest fitted BG/NBD model is read from model_params (0 = never; --bgnbd-* are used until a fit exists). Default: ${DEFAULT-VALUE}.")
+    public Duration modelRefresh;
 
     public static void main(String[] args) {
         main(new RetentionJob(), args);
@@ -63,8 +76,8 @@ public final class RetentionJob extends PulseJob {
     }
 
     @Override
-    protected String sourceUid() {
-        return SOURCE_UID;
+    protected String uidPrefix() {
+        return UID_PREFIX;
     }
 
     @Override
@@ -72,31 +85,45 @@ public final class RetentionJob extends PulseJob {
         return "pulse-retention";
     }
 
+    /**
+     * Ticks every --model-refresh, each reading the newest fitted model from PostgreSQL (with
+     * --model-refresh 0 the ticks come hourly and read nothing: --bgnbd-* stay in force).
+     */
     @Override
-    protected void defineWorkflow(DataStream<IngestRecord> ingested, Sink<DeadLetter> deadLetters) {
+    public DataStream<JobControl> liveControl(StreamExecutionEnvironment env) {
+        boolean poll = !modelRefresh.isZero();
+        DataStream<JobControl> models = ControlWatermarks.ticks(env, poll ? modelRefresh : Duration.ofHours(1), MODEL_TICKS_UID)
+                .flatMap(poll ? new FittedModelPoller(jdbc.target()) : new NoControl())
+                .returns(JobControl.class)
+                .uid(MODEL_POLLER_UID)
+                .name("newest fitted model")
+                .setParallelism(1);
+        return ControlWatermarks.idle(models, MODEL_WATERMARKS_UID);
+    }
+
+    @Override
+    public DataStream<DeadLetter> defineWorkflow(DataStream<PulseEvent> events, DataStream<JobControl> control) {
         JdbcTarget target = jdbc.target();
         var execution = job.sinkExecution();
-        defineWorkflow(ingested,
+        return defineWorkflow(events, control,
                 new RetentionSinks(
                         RetentionTables.userRetention(target, execution),
                         RetentionTables.transitions(target, execution),
-                        RetentionTables.cohorts(target, execution),
-                        deadLetters),
+                        RetentionTables.cohorts(target, execution)),
                 retention.settings(eventTime), job.flushInterval.toMillis());
     }
 
     /**
-     * The dataflow between the edges. {@code ingested} must carry event timestamps and watermarks.
+     * The dataflow between decoded events and the tables. {@code events} must carry event
+     * timestamps and watermarks; {@code control} is broadcast to the user timeline.
+     *
+     * @return the events refused as late
      */
-    public static void defineWorkflow(
-            DataStream<IngestRecord> ingested, RetentionSinks sinks, RetentionSettings settings, long flushIntervalMs) {
-        SingleOutputStreamOperator<PulseEvent> events = ingested
-                .process(new IngestRouter())
-                .uid(ROUTER_UID)
-                .name("route refusals");
-
+    public static DataStream<DeadLetter> defineWorkflow(DataStream<PulseEvent> events, DataStream<JobControl> control,
+                                                        RetentionSinks sinks, RetentionSettings settings, long flushIntervalMs) {
         SingleOutputStreamOperator<UserRetentionRow> userRows = events
                 .keyBy(e -> e.userId, Types.STRING)
+                .connect(control.broadcast(JobControl.DESCRIPTOR))
                 .process(new UserRetentionFunction(settings))
                 .uid(USER_RETENTION_UID)
                 .name("user retention timeline");
@@ -105,14 +132,15 @@ public final class RetentionJob extends PulseJob {
                         new CoalescingOperator<String, UserRetentionRow>(r -> r.userId, r -> r.asOf, flushIntervalMs,
                                 JobOptions.COALESCE_MAX_KEYS))
                 .uid(COALESCE_USERS_UID)
+                .map(new RowCounter<UserRetentionRow>("user_retention"))
+                .uid(COUNT_USERS_UID)
+                .name("count user_retention rows")
                 .sinkTo(sinks.userRetention())
                 .uid(USER_SINK_UID)
                 .name("user_retention");
 
-        userRows.getSideOutput(UserRetentionFunction.TRANSITIONS)
-                .sinkTo(sinks.transitions())
-                .uid(TRANSITION_SINK_UID)
-                .name("retention_transitions");
+        sinkCounted(userRows.getSideOutput(UserRetentionFunction.TRANSITIONS), "retention_transitions",
+                COUNT_TRANSITIONS_UID, sinks.transitions(), TRANSITION_SINK_UID);
 
         userRows.getSideOutput(UserRetentionFunction.COHORT_ACTIVITY)
                 .keyBy(CohortActivity::cohortKey, Types.STRING)
@@ -123,17 +151,23 @@ public final class RetentionJob extends PulseJob {
                         new CoalescingOperator<String, CohortRow>(CohortRow::rowKey, r -> r.asOf, flushIntervalMs,
                                 JobOptions.COALESCE_MAX_KEYS))
                 .uid(COALESCE_COHORTS_UID)
+                .map(new RowCounter<CohortRow>("retention_cohorts"))
+                .uid(COUNT_COHORTS_UID)
+                .name("count retention_cohorts rows")
                 .sinkTo(sinks.cohorts())
                 .uid(COHORT_SINK_UID)
                 .name("retention_cohorts");
 
-        DataStream<DeadLetter> refused = events.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .union(userRows.getSideOutput(UserRetentionFunction.LATE_EVENTS));
-        refused.map(new DeadLetterCounter())
-                .uid(DEAD_LETTER_COUNTER_UID)
-                .name("count dead letters")
-                .sinkTo(sinks.deadLetters())
-                .uid(DEAD_LETTER_SINK_UID)
-                .name("dead-letter topic");
+        return userRows.getSideOutput(UserRetentionFunction.LATE_EVENTS);
+    }
+
+    static <T> void sinkCounted(DataStream<T> rows, String table, String countUid, Sink<T> sink, String sinkUid) {
+        rows.map(new RowCounter<T>(table))
+                .returns(rows.getType())
+                .uid(countUid)
+                .name("count " + table + " rows")
+                .sinkTo(sink)
+                .uid(sinkUid)
+                .name(table);
     }
 }

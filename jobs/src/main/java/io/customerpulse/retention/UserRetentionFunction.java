@@ -3,22 +3,28 @@ package io.customerpulse.retention;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.DeadLetterReason;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.DeadLetters;
-import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.HeldEvents;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.RecentEventIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -41,12 +47,17 @@ import java.util.Map;
  * is left to fire and re-arm itself, which costs one timer per rhythm period instead of a timer
  * deletion per event.
  *
+ * <p>Control (broadcast): the end of the clock (a backfill: nothing after it is applied; with
+ * --as-of every user also gets a row evaluated at it) and the BG/NBD parameters, which a live job
+ * picks up from the newest fitted model without a restart.
+ *
  * <p>Outputs: main = user_retention rows; side outputs: transitions, cohort activity, and late
  * events as dead letters.
  */
-public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEvent, UserRetentionRow>
+public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String, PulseEvent, JobControl, UserRetentionRow>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(UserRetentionFunction.class);
 
     public static final OutputTag<StatusTransition> TRANSITIONS =
             new OutputTag<>("status-transitions", TypeInformation.of(StatusTransition.class));
@@ -58,12 +69,15 @@ public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEve
     private final RetentionSettings settings;
 
     private transient RetentionCalculator calculator;
+    private transient ControlledClock clock;
+    private transient BgNbdParameters modelInUse;
     private transient ValueState<UserRetentionState> userState;
     private transient EventAdmission admission;
     private transient RecentEventIds seenEventIds;
     private transient HeldEvents<PulseEvent> heldEvents;
 
     private transient Counter eventsApplied;
+    private transient Counter eventsAfterClockEnd;
     private transient Map<RetentionStatus, Counter> transitionsTo;
 
     public UserRetentionFunction(RetentionSettings settings) {
@@ -73,6 +87,8 @@ public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEve
     @Override
     public void open(OpenContext openContext) {
         calculator = new RetentionCalculator(settings);
+        modelInUse = settings.model;
+        clock = new ControlledClock();
         userState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("user-retention", TypeInformation.of(UserRetentionState.class)));
         admission.open(getRuntimeContext());
@@ -81,6 +97,7 @@ public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEve
 
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
+        eventsAfterClockEnd = metrics.counter("eventsAfterClockEnd");
         transitionsTo = new EnumMap<>(RetentionStatus.class);
         for (RetentionStatus status : RetentionStatus.values()) {
             transitionsTo.put(status, metrics.addGroup("to_status", status.word()).counter("transitions"));
@@ -88,23 +105,56 @@ public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEve
     }
 
     @Override
-    public void processElement(PulseEvent event, Context ctx, Collector<UserRetentionRow> out) throws Exception {
+    public void processBroadcastElement(JobControl control, Context ctx, Collector<UserRetentionRow> out) throws Exception {
+        JobControl current = clock.update(control, ctx.getBroadcastState(JobControl.DESCRIPTOR));
+        useModelOf(current);
+    }
+
+    /** Rows from now on use the control's BG/NBD parameters, if it has any. */
+    private void useModelOf(JobControl control) {
+        if (!control.hasModel()) {
+            return;
+        }
+        BgNbdParameters model = new BgNbdParameters(control.modelR, control.modelAlpha, control.modelA, control.modelB);
+        if (!model.equals(modelInUse)) {
+            LOG.info("BG/NBD parameters from now on: {}", model);
+            modelInUse = model;
+            calculator = new RetentionCalculator(settings.toBuilder().model(model).build());
+        }
+    }
+
+    @Override
+    public void processElement(PulseEvent event, ReadOnlyContext ctx, Collector<UserRetentionRow> out) throws Exception {
+        ReadOnlyBroadcastState<String, JobControl> control = ctx.getBroadcastState(JobControl.DESCRIPTOR);
+        if (clock.isBeyondEnd(event.eventTime, control)) {
+            eventsAfterClockEnd.inc();
+            return;
+        }
         switch (admission.admit(event, ctx.timerService())) {
             case DUPLICATE -> {
                 return;
             }
             case LATE -> {
-                refuseLate(event, admission.lateDetail(), ctx);
+                ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT, admission.lateDetail()));
                 return;
             }
             case ADMITTED -> { }
         }
         heldEvents.hold(event.eventTime, event, ctx.timerService());
+        JobControl current = clock.current(control);
+        if (current.evaluateAtClockEnd) {
+            ctx.timerService().registerEventTimeTimer(current.clockEnd);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserRetentionRow> out) throws Exception {
         admission.observe(ctx.timerService());
+        JobControl control = clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR));
+        useModelOf(control);
+        if (timestamp > control.clockEnd) {
+            return; // the clock stops at its end, as a live job's watermark would stand there
+        }
         String userId = ctx.getCurrentKey();
         UserRetentionState state = userState.value();
         if (state == null) {
@@ -121,8 +171,9 @@ public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEve
                 if (!state.isEmpty() && event.eventTime < state.clock) {
                     // Only after a restore: the event arrived behind this user's own clock.
                     seenEventIds.forget(event.eventId);
-                    refuseLate(event, "event_time is behind the user's clock "
-                            + java.time.Instant.ofEpochMilli(state.clock) + " (arrived after a restart)", ctx);
+                    ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT,
+                            "event_time is behind the user's clock " + java.time.Instant.ofEpochMilli(state.clock)
+                                    + " (arrived after a restart)"));
                     continue;
                 }
                 calculator.apply(state, event, output);
@@ -130,50 +181,47 @@ public class UserRetentionFunction extends KeyedProcessFunction<String, PulseEve
                 changed = true;
             }
             if (state.dedupSweepAt == RetentionRules.NEVER && !state.isEmpty()) {
-                scheduleSweep(state, seenEventIds.sweepDueFor(timestamp), ctx);
+                scheduleSweep(state, seenEventIds.sweepDueFor(timestamp), ctx.timerService());
             }
         }
         if (timestamp >= state.dedupSweepAt) {
             state.dedupSweepAt = RetentionRules.NEVER;
-            scheduleSweep(state, seenEventIds.sweep(timestamp), ctx);
+            scheduleSweep(state, seenEventIds.sweep(timestamp), ctx.timerService());
         }
         if (state.isEmpty()) {
             return;
         }
-        rearmStatusTimer(state, timestamp, ctx);
+        rearmStatusTimer(state, timestamp, control.clockEnd, ctx.timerService());
         userState.update(state);
-        if (changed) {
+        boolean finalRow = control.evaluateAtClockEnd && timestamp == control.clockEnd;
+        if (changed || finalRow) {
             out.collect(calculator.row(userId, state, timestamp));
         }
     }
 
-    private void rearmStatusTimer(UserRetentionState state, long now, OnTimerContext ctx) {
+    private void rearmStatusTimer(UserRetentionState state, long now, long clockEnd, TimerService timers) {
         if (state.statusTimer <= now) {
             state.statusTimer = RetentionRules.NEVER;
         }
         long next = calculator.nextChangeAfter(state, state.clock);
-        if (next < state.statusTimer) {
-            ctx.timerService().registerEventTimeTimer(next);
+        if (next < state.statusTimer && next <= clockEnd) {
+            timers.registerEventTimeTimer(next);
             state.statusTimer = next;
         }
     }
 
-    private static void scheduleSweep(UserRetentionState state, long due, OnTimerContext ctx) {
+    private static void scheduleSweep(UserRetentionState state, long due, TimerService timers) {
         if (due != RecentEventIds.NO_SWEEP) {
             state.dedupSweepAt = due;
-            ctx.timerService().registerEventTimeTimer(due);
+            timers.registerEventTimeTimer(due);
         }
-    }
-
-    private void refuseLate(PulseEvent event, String detail, Context ctx) {
-        ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT, detail));
     }
 
     /** Routes what the calculator produces to the side outputs and counts transitions. */
     private final class Output implements RetentionCalculator.Output {
-        private final Context ctx;
+        private final OnTimerContext ctx;
 
-        Output(Context ctx) {
+        Output(OnTimerContext ctx) {
             this.ctx = ctx;
         }
 

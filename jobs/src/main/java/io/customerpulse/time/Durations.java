@@ -13,6 +13,9 @@ public final class Durations {
 
     public static Duration parse(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
         if (s.startsWith("p")) {
             return Duration.parse(s.toUpperCase(Locale.ROOT));
         }

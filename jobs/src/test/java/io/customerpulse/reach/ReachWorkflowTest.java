@@ -10,13 +10,16 @@ import io.customerpulse.events.PulseEvent;
 import io.customerpulse.generator.NoisyTraffic;
 import io.customerpulse.generator.TrafficGenerator;
 import io.customerpulse.ingest.EventDecoder;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.ingest.IngestRecord;
+import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.KafkaEdges;
 import io.customerpulse.testing.CollectingSink;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -76,7 +79,11 @@ class ReachWorkflowTest {
         CollectingSink<WomReachRow> reach = CollectingSink.named("wom-reach");
         CollectingSink<WomDailyRow> daily = CollectingSink.named("wom-daily");
         CollectingSink<DeadLetter> deadLetters = CollectingSink.named("wom-dead-letters");
-        ReachJob.defineWorkflow(ingested, new ReachSinks(reach, daily, deadLetters), settings, 100);
+        SingleOutputStreamOperator<PulseEvent> events = ingested.process(new IngestRouter()).uid("test-router");
+        events.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .union(ReachJob.defineWorkflow(events, env.fromData(new JobControl()).uid("test-control"),
+                        new ReachSinks(reach, daily), settings, 100))
+                .sinkTo(deadLetters).uid("test-dead-letters");
         env.execute("reach workflow test");
 
         Map<String, WomReachRow> finalReach = new TreeMap<>();

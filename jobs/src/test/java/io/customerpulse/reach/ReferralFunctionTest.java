@@ -5,12 +5,12 @@ import static io.customerpulse.testing.Times.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.testing.Events;
+import io.customerpulse.testing.Harnesses;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +18,11 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 class ReferralFunctionTest {
-    private KeyedOneInputStreamOperatorTestHarness<String, ReferralEvent, SharerUpdate> h;
+    private KeyedBroadcastOperatorTestHarness<String, ReferralEvent, JobControl, SharerUpdate> h;
 
     @BeforeEach
     void setUp() throws Exception {
-        h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ReferralFunction(ReachSettings.defaults())), r -> r.event.userId, Types.STRING);
-        h.open();
+        h = Harnesses.keyed(new ReferralFunction(ReachSettings.defaults()), r -> r.event.userId);
     }
 
     @AfterEach

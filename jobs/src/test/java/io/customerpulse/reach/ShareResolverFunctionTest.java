@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.testing.Events;
+import io.customerpulse.testing.Harnesses;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,13 +20,11 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 class ShareResolverFunctionTest {
-    private KeyedOneInputStreamOperatorTestHarness<String, PulseEvent, ReferralEvent> h;
+    private KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, ReferralEvent> h;
 
     @BeforeEach
     void setUp() throws Exception {
-        h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ShareResolverFunction(ReachSettings.defaults())), e -> e.shareId, Types.STRING);
-        h.open();
+        h = Harnesses.keyed(new ShareResolverFunction(ReachSettings.defaults()), e -> e.shareId);
     }
 
     @AfterEach
@@ -120,6 +118,6 @@ class ShareResolverFunctionTest {
         h.processWatermark(day(30));
         assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "c1:TOUCH of alice");
         assertThat(h.numEventTimeTimers()).isZero();
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1); // only the share's owner
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // only the share's owner
     }
 }

@@ -13,7 +13,9 @@ import io.customerpulse.events.EventType;
 import io.customerpulse.events.EventValidator;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.ingest.EventDecoder;
+import io.customerpulse.flink.JobControl;
 import io.customerpulse.ingest.IngestRecord;
+import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.KafkaEdges;
 import io.customerpulse.testing.CollectingSink;
 import io.customerpulse.testing.Events;
@@ -21,6 +23,7 @@ import io.customerpulse.testing.Events;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -72,8 +75,11 @@ class RetentionWorkflowTest {
         CollectingSink<StatusTransition> transitions = CollectingSink.named("transitions");
         CollectingSink<CohortRow> cohorts = CollectingSink.named("cohorts");
         CollectingSink<DeadLetter> deadLetters = CollectingSink.named("dead-letters");
-        RetentionJob.defineWorkflow(ingested, new RetentionSinks(users, transitions, cohorts, deadLetters),
-                RetentionSettings.defaults(), 100);
+        SingleOutputStreamOperator<PulseEvent> events = ingested.process(new IngestRouter()).uid("test-router");
+        events.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .union(RetentionJob.defineWorkflow(events, env.fromData(new JobControl()).uid("test-control"),
+                        new RetentionSinks(users, transitions, cohorts), RetentionSettings.defaults(), 100))
+                .sinkTo(deadLetters).uid("test-dead-letters");
         env.execute("retention workflow test");
 
         // The input ends: the clock runs to the end of time and every silent user ends churned.

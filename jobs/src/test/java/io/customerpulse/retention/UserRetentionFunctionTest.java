@@ -12,12 +12,12 @@ import io.customerpulse.events.EventCodec;
 import io.customerpulse.events.EventMapper;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.JobControl;
+import io.customerpulse.testing.Harnesses;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +25,11 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 class UserRetentionFunctionTest {
-    private KeyedOneInputStreamOperatorTestHarness<String, PulseEvent, UserRetentionRow> harness;
+    private KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, UserRetentionRow> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = newHarness();
-        harness.open();
+        harness = newHarness(null);
     }
 
     @AfterEach
@@ -38,10 +37,9 @@ class UserRetentionFunctionTest {
         harness.close();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, PulseEvent, UserRetentionRow> newHarness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new UserRetentionFunction(RetentionSettings.defaults())),
-                e -> e.userId, Types.STRING);
+    private static KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, UserRetentionRow> newHarness(
+            OperatorSubtaskState restoreFrom) throws Exception {
+        return Harnesses.keyed(new UserRetentionFunction(RetentionSettings.defaults()), e -> e.userId, restoreFrom);
     }
 
     private void send(PulseEvent e) throws Exception {
@@ -104,7 +102,7 @@ class UserRetentionFunctionTest {
 
         // Nothing leaks: the remembered event id was swept, no event is held, no timer is left.
         assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
     }
 
     @Test
@@ -194,10 +192,7 @@ class UserRetentionFunctionTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = newHarness();
-        harness.setup();
-        harness.initializeState(snapshot);
-        harness.open();
+        harness = newHarness(snapshot);
         // The new harness has no watermark yet: without the checkpointed one, day 11 would be accepted.
         send(click("e-old", "u", day(11)));
         send(click("e3", "u", day(13)));
@@ -227,5 +222,52 @@ class UserRetentionFunctionTest {
         // active days 0 and 5 (fewer than 3): risk_after 14 days from day 5 = day 19
         assertThat(transitions()).contains("u:active->at_risk@2025-01-20T00:00:00Z")
                 .doesNotContain("u:active->at_risk@2025-01-15T00:00:00Z");
+    }
+
+    @Test
+    void theClockStopsAtItsEndAsALiveWatermarkWouldStandThere() throws Exception {
+        harness.processBroadcastElement(JobControl.clockEnd(day(20), false), 0);
+        send(click("e1", "u", day(0)));
+        send(click("e2", "u", day(25))); // after the end: not applied
+        harness.processWatermark(Long.MAX_VALUE); // what BATCH mode does at the end of input
+
+        assertThat(transitions()).containsExactly(
+                "u:null->new@2025-01-01T00:00:00Z",
+                "u:new->active@2025-01-08T00:00:00Z",
+                "u:active->at_risk@2025-01-15T00:00:00Z");
+        assertThat(lastRow().asOf).isEqualTo(day(14));
+        assertThat(lastRow().clicks).isEqualTo(1);
+    }
+
+    @Test
+    void asOfGivesEveryUserARowEvaluatedAtThatInstant() throws Exception {
+        harness.processBroadcastElement(JobControl.clockEnd(day(20), true), 0);
+        send(purchase("p1", "u", day(0), 1000));
+        harness.processWatermark(Long.MAX_VALUE);
+
+        UserRetentionRow row = lastRow();
+        assertThat(row.asOf).isEqualTo(day(20));
+        assertThat(row.status).isEqualTo("at_risk");
+        assertThat(row.ageDays).isEqualTo(20);
+        assertThat(row.activityScore).isEqualTo(5 * Math.pow(0.5, 20.0 / 7), org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void aBroadcastModelIsUsedFromThenOn() throws Exception {
+        send(purchase("p1", "u", day(0), 1000));
+        send(purchase("p2", "u", day(3), 1000));
+        harness.processWatermark(day(3));
+        double before = lastRow().pAlive;
+        JobControl fitted = new JobControl();
+        fitted.modelR = 1.0;
+        fitted.modelAlpha = 10.0;
+        fitted.modelA = 0.5;
+        fitted.modelB = 5.0;
+        harness.processBroadcastElement(fitted, 0);
+        send(purchase("p3", "u", day(10), 1000));
+        harness.processWatermark(day(10));
+        // x = 2, t_x = 10, T = 10 with the new parameters
+        double expected = new BgNbdModel(new BgNbdParameters(1.0, 10.0, 0.5, 5.0)).probabilityAlive(2, 10, 10);
+        assertThat(lastRow().pAlive).isEqualTo(expected).isNotEqualTo(before);
     }
 }

@@ -17,6 +17,7 @@ class DurationsTest {
         assertThat(Durations.parse("2w")).isEqualTo(Duration.ofDays(14));
         assertThat(Durations.parse("P7D")).isEqualTo(Duration.ofDays(7));
         assertThat(Durations.parse("pt30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
         assertThatThrownBy(() -> Durations.parse("seven days")).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -231,7 +231,15 @@ class RetentionEndToEndTest {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("No row for: " + sql);
+        StringBuilder rows = new StringBuilder();
+        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT user_id, status, as_of, clicks, purchases FROM user_retention ORDER BY user_id")) {
+            while (rs.next()) {
+                rows.append("\n  ").append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ')
+                        .append(rs.getObject(3)).append(" clicks=").append(rs.getLong(4)).append(" purchases=").append(rs.getLong(5));
+            }
+        }
+        throw new AssertionError("No row for: " + sql + "; user_retention holds:" + rows);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) {

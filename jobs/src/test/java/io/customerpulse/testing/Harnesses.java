@@ -1,0 +1,49 @@
+package io.customerpulse.testing;
+
+import io.customerpulse.flink.JobControl;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+
+import java.util.List;
+
+/** Test harnesses for the keyed operators that take the {@link JobControl} broadcast. */
+public final class Harnesses {
+    private Harnesses() {}
+
+    /**
+     * An opened harness whose control input never holds back the clock: watermarks sent with
+     * {@code processWatermark} alone drive the timers.
+     */
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> keyed(
+            KeyedBroadcastProcessFunction<String, IN, JobControl, OUT> function, KeySelector<IN, String> key,
+            OperatorSubtaskState restoreFrom) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> h = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(JobControl.DESCRIPTOR)), key, Types.STRING, 1, 1, 0);
+        h.setup();
+        if (restoreFrom != null) {
+            h.initializeState(restoreFrom);
+        }
+        h.open();
+        h.processBroadcastWatermark(Long.MAX_VALUE);
+        return h;
+    }
+
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> keyed(
+            KeyedBroadcastProcessFunction<String, IN, JobControl, OUT> function, KeySelector<IN, String> key)
+            throws Exception {
+        return keyed(function, key, null);
+    }
+
+    /** Keyed state entries of the harness's operator (heap backend), as the one-input harness counts them. */
+    public static int numKeyedStateEntries(KeyedBroadcastOperatorTestHarness<String, ?, JobControl, ?> harness) {
+        AbstractStreamOperator<?> operator = (AbstractStreamOperator<?>) harness.getTwoInputOperator();
+        return ((HeapKeyedStateBackend<?>) operator.getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+}

@@ -94,7 +94,7 @@ public abstract class PulseJob implements Callable<Integer> {
                         "kafka events")
                 .uid(uidPrefix() + "-kafka-events");
         routeAndRun(ingested, liveControl(env),
-                KafkaEdges.deadLetterSink(kafka.bootstrapServers, kafka.deadLetterTopic, kafka.clientProperties()));
+                KafkaEdges.deadLetterSink(kafka.bootstrapServers, kafka.deadLetterTopic, jobName(), kafka.clientProperties()));
     }
 
     /** Refusals to {@code deadLetters}, events through the workflow, its refusals to {@code deadLetters} too. */

@@ -78,16 +78,17 @@ public final class EventMapper {
         };
     }
 
+    /** Minor units of an amount with at most two decimals (more is an ArithmeticException, never rounded). */
     public static long toMinorUnits(BigDecimal amount) {
         return amount.setScale(MONEY_SCALE, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
     }
 
     /** An empty optional id means "none". */
-    private static String blankToNull(String id) {
+    public static String blankToNull(String id) {
         return id == null || id.isBlank() ? null : id;
     }
 
-    static String normaliseChannel(String channel) {
+    public static String normaliseChannel(String channel) {
         if (channel == null || channel.isBlank()) {
             return "unknown";
         }

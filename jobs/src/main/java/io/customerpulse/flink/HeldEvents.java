@@ -52,6 +52,15 @@ public final class HeldEvents<T> {
         return all;
     }
 
+    public boolean isEmpty() throws Exception {
+        return byTime.isEmpty();
+    }
+
+    /** Everything held, by time (in no particular order). */
+    public Iterable<java.util.Map.Entry<Long, List<T>>> entries() throws Exception {
+        return byTime.entries();
+    }
+
     /** The items held for {@code time}, still held (null if none). */
     public List<T> peek(long time) throws Exception {
         return byTime.get(time);

@@ -122,7 +122,8 @@ public final class NoisyTraffic {
                 e.shareId = null;
             }
             case 2 -> e.userId = " ";
-            default -> e.eventTime = now + 400 * TrafficGenerator.DAY_MS;
+            // Far ahead of the wall clock too, whatever era the simulated history is in.
+            default -> e.eventTime = Math.max(now, System.currentTimeMillis()) + 400 * TrafficGenerator.DAY_MS;
         }
         return wire(e, Kind.POISON);
     }

@@ -21,11 +21,15 @@ public class DeadLetterKafkaSerializer implements KafkaRecordSerializationSchema
     public static final String SOURCE_PARTITION = "pulse.source.partition";
     public static final String SOURCE_OFFSET = "pulse.source.offset";
     public static final String REFUSED_AT = "pulse.refused.at";
+    /** Which job refused it: both jobs read the same topics and write to the same dead-letter topic. */
+    public static final String JOB = "pulse.job";
 
     private final String topic;
+    private final String job;
 
-    public DeadLetterKafkaSerializer(String topic) {
+    public DeadLetterKafkaSerializer(String topic, String job) {
         this.topic = topic;
+        this.job = job;
     }
 
     @Override
@@ -37,6 +41,7 @@ public class DeadLetterKafkaSerializer implements KafkaRecordSerializationSchema
         headers.add(SOURCE_PARTITION, bytes(Integer.toString(d.sourcePartition)));
         headers.add(SOURCE_OFFSET, bytes(Long.toString(d.sourceOffset)));
         headers.add(REFUSED_AT, bytes(java.time.Instant.ofEpochMilli(d.refusedAt).toString()));
+        headers.add(JOB, bytes(job));
         return new ProducerRecord<>(topic, null, null, d.key, d.payload, headers);
     }
 

@@ -33,11 +33,12 @@ public final class KafkaEdges {
                 .build();
     }
 
-    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties clientProperties) {
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, String job,
+                                                      Properties clientProperties) {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(clientProperties)
-                .setRecordSerializer(new DeadLetterKafkaSerializer(topic))
+                .setRecordSerializer(new DeadLetterKafkaSerializer(topic, job))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

@@ -123,7 +123,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
                 if (event.type == EventType.SHARE) {
                     claim(share, event, ctx, out);
                 } else {
-                    resolve(share, event, timestamp, ctx, out);
+                    resolve(share, event, timestamp, ctx, out, clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR)));
                 }
             }
             if (share.sweepAt == Long.MAX_VALUE) {
@@ -134,12 +134,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         List<PulseEvent> expired = awaitingShare.release(timestamp);
         if (expired != null) {
             for (PulseEvent event : expired) {
-                unknownShares.inc();
-                ReferralEvent verdict = ReferralEvent.of(event, ShareStatus.UNKNOWN_SHARE);
-                verdict.verdict = true;
-                out.collect(verdict);
-                ctx.output(REFUSED, DeadLetters.of(event, DeadLetterReason.UNKNOWN_SHARE,
-                        "no share event for share_id " + event.shareId + " within " + settings.shareWait()));
+                unknown(event, ctx, out, true);
             }
         }
         if (timestamp >= share.sweepAt) {
@@ -169,14 +164,60 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         }
     }
 
-    private void resolve(ShareState share, PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out)
-            throws Exception {
-        if (!share.isKnown()) {
-            out.collect(ReferralEvent.of(event, ShareStatus.PENDING));
-            awaitingShare.hold(now + waitMs, event, ctx.timerService());
+    private void resolve(ShareState share, PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out,
+                         JobControl control) throws Exception {
+        if (share.isKnown()) {
+            out.collect(touchOf(share, event, ctx));
             return;
         }
-        out.collect(touchOf(share, event, ctx));
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            decideNow(event, now, ctx, out, control.clockEnd);
+            return;
+        }
+        out.collect(ReferralEvent.of(event, ShareStatus.PENDING));
+        awaitingShare.hold(now + waitMs, event, ctx.timerService());
+    }
+
+    /**
+     * At the end of time (a BATCH key's end, or the end of bounded input) Flink ignores timers
+     * registered from a timer, so the wait for the share cannot be a timer. Every later event of
+     * this share is already held, so the outcome of the wait is known now: the first share event
+     * within the wait fixes the owner; with none, the event is an unknown share once the wait ends
+     * before the end of the clock, else it stays pending, as in a live job whose clock stands there.
+     */
+    private void decideNow(PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out, long clockEnd)
+            throws Exception {
+        PulseEvent firstShare = null;
+        for (var held : this.held.entries()) {
+            if (held.getKey() > now + waitMs) {
+                continue;
+            }
+            for (PulseEvent candidate : held.getValue()) {
+                if (candidate.type == EventType.SHARE && (firstShare == null
+                        || candidate.eventTime < firstShare.eventTime
+                        || candidate.eventTime == firstShare.eventTime && candidate.eventId.compareTo(firstShare.eventId) < 0)) {
+                    firstShare = candidate;
+                }
+            }
+        }
+        if (firstShare != null) {
+            ShareState owner = new ShareState();
+            ShareOwnership.claim(owner, firstShare, days);
+            out.collect(touchOf(owner, event, ctx));
+        } else if (now + waitMs <= clockEnd) {
+            unknown(event, ctx, out, false);
+        } else {
+            out.collect(ReferralEvent.of(event, ShareStatus.PENDING));
+        }
+    }
+
+    private void unknown(PulseEvent event, OnTimerContext ctx, Collector<ReferralEvent> out, boolean verdict) {
+        unknownShares.inc();
+        ReferralEvent unknown = ReferralEvent.of(event, ShareStatus.UNKNOWN_SHARE);
+        unknown.verdict = verdict;
+        out.collect(unknown);
+        ctx.output(REFUSED, DeadLetters.of(event, DeadLetterReason.UNKNOWN_SHARE,
+                "no share event for share_id " + event.shareId + " within " + settings.shareWait()));
     }
 
     private ReferralEvent touchOf(ShareState share, PulseEvent event, OnTimerContext ctx) {

@@ -3,8 +3,7 @@ package io.customerpulse.retention;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -15,40 +14,42 @@ import java.util.Map;
  * Live N-day retention curves, keyed by cohort (first-activity day and acquisition channel).
  * Counts distinct users per day_n: the user operator emits one activity per user and distinct
  * active day, so a count of activities is a count of users. day_n = 0 is the cohort size.
+ *
+ * <p>A row's as_of is the newest activity counted in that row: a count and a maximum, so the
+ * final rows do not depend on the order users' activities arrive in (live or a backfill).
  */
 public class CohortCounterFunction extends KeyedProcessFunction<String, CohortActivity, CohortRow> {
     private static final long serialVersionUID = 1L;
 
-    private transient MapState<Integer, Long> activeUsersByDay;
-    private transient ValueState<Long> newestActivity;
+    private transient MapState<Integer, CohortDay> days;
 
     @Override
     public void open(OpenContext openContext) {
-        activeUsersByDay = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("active-users-by-day", Types.INT, Types.LONG));
-        newestActivity = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-activity", Types.LONG));
+        days = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("cohort-days", Types.INT, TypeInformation.of(CohortDay.class)));
     }
 
     @Override
     public void processElement(CohortActivity activity, Context ctx, Collector<CohortRow> out) throws Exception {
-        Long newest = newestActivity.value();
-        long asOf = newest == null ? activity.at : Math.max(newest, activity.at);
-        newestActivity.update(asOf);
-
-        Long previous = activeUsersByDay.get(activity.dayN);
-        long count = previous == null ? 1 : previous + 1;
-        activeUsersByDay.put(activity.dayN, count);
+        CohortDay day = days.get(activity.dayN);
+        if (day == null) {
+            day = new CohortDay();
+        }
+        day.users++;
+        day.newestAt = Math.max(day.newestAt, activity.at);
+        days.put(activity.dayN, day);
 
         if (activity.dayN == 0) {
             // The cohort grew: every row of it carries the size. It only grows on the cohort day
             // itself, while few other rows exist, so re-emitting them all stays cheap.
-            for (Map.Entry<Integer, Long> day : activeUsersByDay.entries()) {
-                out.collect(new CohortRow(activity.cohortDay, activity.channel, day.getKey(), day.getValue(), count, asOf));
+            for (Map.Entry<Integer, CohortDay> d : days.entries()) {
+                out.collect(new CohortRow(activity.cohortDay, activity.channel, d.getKey(), d.getValue().users,
+                        day.users, d.getValue().newestAt));
             }
         } else {
-            Long size = activeUsersByDay.get(0);
-            out.collect(new CohortRow(activity.cohortDay, activity.channel, activity.dayN, count,
-                    size == null ? 0 : size, asOf));
+            CohortDay size = days.get(0);
+            out.collect(new CohortRow(activity.cohortDay, activity.channel, activity.dayN, day.users,
+                    size == null ? 0 : size.users, day.newestAt));
         }
     }
 }

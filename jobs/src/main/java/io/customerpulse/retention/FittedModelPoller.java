@@ -64,6 +64,17 @@ public class FittedModelPoller extends RichFlatMapFunction<Long, JobControl> {
         if (connection == null || connection.isClosed()) {
             connection = target.connect();
         }
+        return newest(connection);
+    }
+
+    /** The newest fitted model in the store, or null if none was fitted yet. */
+    public static BgNbdParameters newest(JdbcTarget target) throws SQLException {
+        try (Connection c = target.connect()) {
+            return newest(c);
+        }
+    }
+
+    private static BgNbdParameters newest(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(NEWEST)) {
             if (!rs.next()) {
                 return null;

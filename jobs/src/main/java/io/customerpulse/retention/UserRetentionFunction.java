@@ -66,6 +66,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     public static final OutputTag<DeadLetter> LATE_EVENTS =
             new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
+    /** The accumulator counting events after the clock end (a backfill's --as-of). */
+    public static final String EVENTS_AFTER_CLOCK_END = "retention.eventsAfterClockEnd";
+
     private final RetentionSettings settings;
 
     private transient RetentionCalculator calculator;
@@ -78,6 +81,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
 
     private transient Counter eventsApplied;
     private transient Counter eventsAfterClockEnd;
+    private transient org.apache.flink.api.common.accumulators.LongCounter eventsAfterClockEndTotal;
     private transient Map<RetentionStatus, Counter> transitionsTo;
 
     public UserRetentionFunction(RetentionSettings settings) {
@@ -98,6 +102,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
         eventsAfterClockEnd = metrics.counter("eventsAfterClockEnd");
+        eventsAfterClockEndTotal = getRuntimeContext().getLongCounter(EVENTS_AFTER_CLOCK_END);
         transitionsTo = new EnumMap<>(RetentionStatus.class);
         for (RetentionStatus status : RetentionStatus.values()) {
             transitionsTo.put(status, metrics.addGroup("to_status", status.word()).counter("transitions"));
@@ -128,6 +133,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         ReadOnlyBroadcastState<String, JobControl> control = ctx.getBroadcastState(JobControl.DESCRIPTOR);
         if (clock.isBeyondEnd(event.eventTime, control)) {
             eventsAfterClockEnd.inc();
+            eventsAfterClockEndTotal.add(1);
             return;
         }
         switch (admission.admit(event, ctx.timerService())) {
@@ -192,10 +198,29 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             return;
         }
         rearmStatusTimer(state, timestamp, control.clockEnd, ctx.timerService());
-        userState.update(state);
         boolean finalRow = control.evaluateAtClockEnd && timestamp == control.clockEnd;
         if (changed || finalRow) {
             out.collect(calculator.row(userId, state, timestamp));
+        }
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE && heldEvents.isEmpty()) {
+            walkToClockEnd(userId, state, control.clockEnd, output, out);
+        }
+        userState.update(state);
+    }
+
+    /**
+     * At the end of time (a BATCH key's end, or the end of bounded input) Flink fires the timers it
+     * has but ignores timers registered from a timer, so the status changes after a user's last
+     * event are applied here, each at its own instant with its row, up to the end of the clock:
+     * exactly what the status timers do while the watermark advances.
+     */
+    private void walkToClockEnd(String userId, UserRetentionState state, long clockEnd, Output output,
+                                Collector<UserRetentionRow> out) {
+        long next = calculator.nextChangeAfter(state, state.clock);
+        while (next != RetentionRules.NEVER && next <= clockEnd) {
+            calculator.advanceTo(userId, state, next, output);
+            out.collect(calculator.row(userId, state, next));
+            next = calculator.nextChangeAfter(state, state.clock);
         }
     }
 

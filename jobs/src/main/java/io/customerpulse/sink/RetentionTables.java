@@ -62,8 +62,14 @@ public final class RetentionTables {
         return sink(target, execution, UPSERT_USER_RETENTION, RetentionTables::bindUserRetention);
     }
 
+    /**
+     * The transitions feed is insert-only (ON CONFLICT DO NOTHING), so the driver may send each
+     * batch as one multi-row INSERT. Upserts may not: a multi-row INSERT ... DO UPDATE fails when a
+     * key appears twice in it, which two coalesced flushes inside one batch can cause.
+     */
     public static Sink<StatusTransition> transitions(JdbcTarget target, JdbcExecutionOptions execution) {
-        return sink(target, execution, INSERT_TRANSITION, RetentionTables::bindTransition);
+        JdbcTarget batched = new JdbcTarget(withBatchedInserts(target.url()), target.user(), target.password());
+        return sink(batched, execution, INSERT_TRANSITION, RetentionTables::bindTransition);
     }
 
     public static Sink<CohortRow> cohorts(JdbcTarget target, JdbcExecutionOptions execution) {
@@ -121,6 +127,14 @@ public final class RetentionTables {
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(execution)
                 .buildAtLeastOnce(connection.build());
+    }
+
+    /** Lets the driver send a batch of inserts as multi-row statements (far fewer round trips). */
+    static String withBatchedInserts(String url) {
+        if (url.contains("reWriteBatchedInserts")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
     }
 
     public static OffsetDateTime instant(long epochMillis) {

@@ -28,8 +28,9 @@ class CohortCounterFunctionTest {
                     new CohortRow(100, "app", 0, 2, 2, 20),
                     new CohortRow(100, "app", 1, 1, 2, 30),
                     new CohortRow(100, "web", 0, 1, 1, 25),
-                    // carol: every row of the cohort is re-emitted with the new size (as_of stays the newest)
-                    new CohortRow(100, "app", 0, 3, 3, 30),
+                    // carol: every row of the cohort is re-emitted with the new size; each row's as_of is
+                    // the newest activity counted in it
+                    new CohortRow(100, "app", 0, 3, 3, 26),
                     new CohortRow(100, "app", 1, 1, 3, 30));
         }
     }

@@ -13,6 +13,8 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,6 +63,16 @@ public final class LocalFlink implements AutoCloseable {
             cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
         }
         cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
+    }
+
+    /** The job's accumulators as they stand (running or finished). */
+    public Map<String, Object> accumulators(JobID job) throws Exception {
+        Map<String, Object> values = new HashMap<>();
+        var serialized = cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getAccumulatorsSerialized();
+        for (var entry : serialized.entrySet()) {
+            values.put(entry.getKey(), entry.getValue().deserializeValue(getClass().getClassLoader()).getUnchecked());
+        }
+        return values;
     }
 
     public URI restAddress() throws Exception {

@@ -154,6 +154,19 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** Creates another database owned by the application role (if missing); its JDBC URL. */
+    public String createDatabase(String name) throws SQLException {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", name)) {
+                s.execute("CREATE DATABASE " + name + " OWNER " + APP_USER);
+            }
+        }
+        try (Connection c = server.getDatabase("postgres", name).getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER SCHEMA public OWNER TO " + APP_USER);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + name;
+    }
+
     public int port() {
         return server.getPort();
     }

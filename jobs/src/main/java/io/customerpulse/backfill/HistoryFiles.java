@@ -1,0 +1,56 @@
+package io.customerpulse.backfill;
+
+import io.customerpulse.history.HistoryFormat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The history files named on a command line: files as given, directories searched recursively. */
+public final class HistoryFiles {
+    private HistoryFiles() {}
+
+    public static List<Path> resolve(List<Path> inputs) {
+        List<Path> files = new ArrayList<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> walk = Files.walk(input)) {
+                    walk.filter(Files::isRegularFile)
+                            .filter(p -> !p.getFileName().toString().startsWith("."))
+                            .filter(p -> HistoryFormat.of(p.getFileName().toString()) != null)
+                            .sorted()
+                            .forEach(files::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot list " + input, e);
+                }
+            } else if (Files.isRegularFile(input)) {
+                if (HistoryFormat.of(input.getFileName().toString()) == null) {
+                    throw new IllegalArgumentException(input + " is not a history file: use .jsonl, .jsonl.gz or .avro");
+                }
+                files.add(input);
+            } else {
+                throw new IllegalArgumentException("No such file or directory: " + input);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("No history files (.jsonl, .jsonl.gz, .avro) in " + inputs);
+        }
+        return files;
+    }
+
+    public static long totalBytes(List<Path> files) {
+        long total = 0;
+        for (Path f : files) {
+            try {
+                total += Files.size(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return total;
+    }
+}

@@ -38,8 +38,15 @@ public final class EventPublisher implements AutoCloseable {
         this.topics = topics;
     }
 
+    /**
+     * Publishes an event with its event time as the record timestamp, so Kafka can be searched by
+     * time; never a timestamp in the future, which brokers refuse (message.timestamp.after.max.ms):
+     * such an event still goes out, and the jobs refuse it as event_time_in_future.
+     */
     public void publish(PulseEvent e) {
-        publish(e.type, e.userId.getBytes(StandardCharsets.UTF_8), EventCodec.encode(EventMapper.toAvro(e)));
+        long timestamp = Math.min(e.eventTime, System.currentTimeMillis());
+        send(new ProducerRecord<>(topics.of(e.type), null, timestamp, e.userId.getBytes(StandardCharsets.UTF_8),
+                EventCodec.encode(EventMapper.toAvro(e))));
     }
 
     public void publish(NoisyTraffic.WireRecord record) {
@@ -47,11 +54,15 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     public void publish(EventType type, byte[] key, byte[] value) {
+        send(new ProducerRecord<>(topics.of(type), key, value));
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record) {
         Exception earlier = failure.get();
         if (earlier != null) {
             throw new IllegalStateException("Publishing failed", earlier);
         }
-        producer.send(new ProducerRecord<>(topics.of(type), key, value), (metadata, error) -> {
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
             }

@@ -47,6 +47,8 @@ public abstract class HistoryReader implements Closeable {
     /**
      * @param source how dead letters name the file
      * @param raw the file's bytes as stored (compressed or not)
+     * @param decoder validates events as the jobs do; null to pass every readable event on as it is
+     *     (a replay publishes what producers sent, and the jobs refuse what they refuse)
      */
     public static HistoryReader open(String source, InputStream raw, HistoryFormat format, EventDecoder decoder)
             throws IOException {
@@ -60,6 +62,13 @@ public abstract class HistoryReader implements Closeable {
 
     /** The next record, or null at the end of the file. */
     public abstract IngestRecord next() throws IOException;
+
+    IngestRecord admit(io.customerpulse.events.PulseEvent event, byte[] key, byte[] payload, long position) {
+        if (decoder == null) {
+            return IngestRecord.of(event);
+        }
+        return decoder.admit(event, key, payload, source, 0, position, System.currentTimeMillis());
+    }
 
     /** Bytes of the file consumed so far (compressed bytes for a gzip file). */
     public long bytesRead() {
@@ -95,7 +104,7 @@ public abstract class HistoryReader implements Closeable {
             try {
                 var event = parser.parse(line);
                 byte[] key = event.userId == null ? null : event.userId.getBytes(StandardCharsets.UTF_8);
-                return decoder.admit(event, key, payload, source, 0, lineNumber, System.currentTimeMillis());
+                return admit(event, key, payload, lineNumber);
             } catch (JsonEventParser.BadLine bad) {
                 return IngestRecord.refused(DeadLetter.of(bad.reason(), bad.getMessage(), source, 0, lineNumber, null, payload));
             }
@@ -144,7 +153,7 @@ public abstract class HistoryReader implements Closeable {
                 index++;
                 var event = EventMapper.toPulseEvent(record);
                 byte[] key = event.userId == null ? null : event.userId.getBytes(StandardCharsets.UTF_8);
-                return decoder.admit(event, key, EventCodec.encode(record), source, 0, index, System.currentTimeMillis());
+                return admit(event, key, EventCodec.encode(record), index);
             } catch (AvroRuntimeException | IllegalArgumentException | ArithmeticException e) {
                 broken = true;
                 return IngestRecord.refused(DeadLetter.of(DeadLetterReason.UNDECODABLE,

@@ -60,13 +60,18 @@ public final class LocalKafka implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
-    /** Creates the event topics with {@code partitions} partitions each, and the dead-letter topic. */
+    /**
+     * Creates the event topics with {@code partitions} partitions each, and the dead-letter topic.
+     * Retention is unlimited: replayed history carries its event times as record timestamps, which
+     * time-based retention would delete at once.
+     */
     public void createTopics(TopicNames topics, int partitions) throws ExecutionException, InterruptedException {
+        Map<String, String> keepForever = Map.of("retention.ms", "-1");
         List<NewTopic> wanted = new ArrayList<>();
         for (String topic : topics.eventTopics()) {
-            wanted.add(new NewTopic(topic, partitions, (short) 1));
+            wanted.add(new NewTopic(topic, partitions, (short) 1).configs(keepForever));
         }
-        wanted.add(new NewTopic(topics.deadLetters(), 1, (short) 1));
+        wanted.add(new NewTopic(topics.deadLetters(), 1, (short) 1).configs(keepForever));
         try (Admin admin = admin()) {
             for (NewTopic topic : wanted) {
                 try {

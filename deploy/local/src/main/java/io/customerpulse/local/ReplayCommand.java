@@ -1,0 +1,164 @@
+package io.customerpulse.local;
+
+import io.customerpulse.backfill.DeadLetterJsonEncoder;
+import io.customerpulse.backfill.HistoryFiles;
+import io.customerpulse.cli.KafkaOptions;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.generator.EventPublisher;
+import io.customerpulse.history.EventSorter;
+import io.customerpulse.history.HistoryFormat;
+import io.customerpulse.history.HistoryReader;
+import io.customerpulse.ingest.IngestRecord;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./pulse replay}: publishes history into the event topics as producers would (Avro
+ * single-object encoding, key = user_id, record timestamp = event time), in event-time order,
+ * at full speed or a multiple of real time.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
+        description = {"Publishes history files into the Kafka topics in the producers' wire format, in event-time order.",
+            "Lines that cannot be read are skipped, counted by reason and written to a dead-letter file;",
+            "events the jobs would refuse (negative amounts, ...) are published: the jobs dead-letter them."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file-or-dir>",
+            description = "History files or directories (*.jsonl, *.jsonl.gz, *.avro).")
+    List<Path> inputs;
+
+    @Option(names = "--speed", defaultValue = "max", paramLabel = "max|<factor>",
+            description = "max: as fast as possible; a number: that many seconds of event time per second (3600 = an hour a second). Default: ${DEFAULT-VALUE}.")
+    String speed;
+
+    @Option(names = "--sort-run", defaultValue = "1000000",
+            description = "Events sorted in memory at a time; larger inputs are sorted through temporary files. Default: ${DEFAULT-VALUE}.")
+    int sortRun;
+
+    @Option(names = "--dead-letters", paramLabel = "<file>",
+            description = "Where lines that cannot be read go (JSON lines). Default: .pulse/replay/dead-letters-<time>.jsonl.")
+    Path deadLetters;
+
+    @Mixin KafkaOptions kafka = new KafkaOptions();
+
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        double factor = speed.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : Double.parseDouble(speed);
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("--speed must be max or a positive number, got " + speed);
+        }
+        String bootstrap = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")
+                ? kafka.bootstrapServers : LocalCluster.kafkaBootstrapServers();
+        List<Path> files = HistoryFiles.resolve(inputs);
+        if (deadLetters == null) {
+            deadLetters = PulseHome.runDirectory().resolve("replay")
+                    .resolve("dead-letters-" + Instant.now().toString().replace(':', '-') + ".jsonl");
+        }
+        long start = System.currentTimeMillis();
+        Map<String, Long> skipped = new TreeMap<>();
+        try (EventSorter sorter = new EventSorter(sortRun, PulseHome.runDirectory().resolve("replay").resolve("sort"))) {
+            long read = readAll(files, sorter, skipped);
+            out.printf("Read %,d records from %d file(s); publishing %,d events to %s%s%n", read, files.size(),
+                    sorter.size(), bootstrap, factor == Double.POSITIVE_INFINITY ? "" : " at " + speed + "x real time");
+            long published = publish(sorter.size(), sorter.sorted(), bootstrap, factor, start);
+            Duration wall = Duration.ofMillis(System.currentTimeMillis() - start);
+            out.println();
+            out.printf("Replay finished in %s: %,d records read, %,d events published, %,.0f events/s%n",
+                    RunSummary.clock(wall), read, published, published / Math.max(0.001, wall.toMillis() / 1000.0));
+            long skippedTotal = skipped.values().stream().mapToLong(Long::longValue).sum();
+            out.printf("  skipped          %,14d%s%n", skippedTotal, skipped.isEmpty() ? "" : "  " + skipped);
+            if (skippedTotal > 0) {
+                out.println("  dead letters in  " + deadLetters);
+            }
+        }
+        return 0;
+    }
+
+    private long readAll(List<Path> files, EventSorter sorter, Map<String, Long> skipped) throws Exception {
+        long read = 0;
+        DeadLetterJsonEncoder encoder = new DeadLetterJsonEncoder();
+        OutputStream deadLetterFile = null;
+        try {
+            for (Path file : files) {
+                try (InputStream raw = Files.newInputStream(file);
+                     HistoryReader reader = HistoryReader.open(file.toString(), raw,
+                             HistoryFormat.of(file.getFileName().toString()), null)) {
+                    IngestRecord r;
+                    while ((r = reader.next()) != null) {
+                        read++;
+                        if (r.isEvent() && r.event.userId != null && r.event.eventId != null) {
+                            sorter.add(r.event);
+                        } else if (r.isEvent()) {
+                            skipped.merge("missing_field", 1L, Long::sum);
+                        } else {
+                            skipped.merge(r.deadLetter.reason, 1L, Long::sum);
+                            if (deadLetterFile == null) {
+                                Files.createDirectories(deadLetters.toAbsolutePath().getParent());
+                                deadLetterFile = new BufferedOutputStream(Files.newOutputStream(deadLetters));
+                            }
+                            encoder.encode(r.deadLetter, deadLetterFile);
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (deadLetterFile != null) {
+                deadLetterFile.close();
+            }
+        }
+        return read;
+    }
+
+    private long publish(long total, Iterator<PulseEvent> sorted, String bootstrap, double factor, long start)
+            throws InterruptedException {
+        long published = 0;
+        long firstEventTime = Long.MIN_VALUE;
+        long publishStart = System.currentTimeMillis();
+        long nextProgress = publishStart + 2000;
+        try (EventPublisher publisher = new EventPublisher(bootstrap, kafka.topics(), kafka.clientProperties())) {
+            while (sorted.hasNext()) {
+                PulseEvent e = sorted.next();
+                if (firstEventTime == Long.MIN_VALUE) {
+                    firstEventTime = e.eventTime;
+                }
+                if (factor != Double.POSITIVE_INFINITY) {
+                    long due = publishStart + (long) ((e.eventTime - firstEventTime) / factor);
+                    long wait = due - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                }
+                publisher.publish(e);
+                published++;
+                long now = System.currentTimeMillis();
+                if (now >= nextProgress) {
+                    nextProgress = now + 2000;
+                    RunSummary.progress(out, Duration.ofMillis(now - start), published, published / (double) total);
+                }
+            }
+            publisher.flush();
+        }
+        return published;
+    }
+}

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The ./pulse launcher. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Customer Pulse 0.1.0",
         description = "Customer Pulse: live retention of every customer, computed by Flink from Kafka into PostgreSQL.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, BackfillCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, BackfillCommand.class,
+            FitModelCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCli implements Runnable {
 
     public static void main(String[] args) {

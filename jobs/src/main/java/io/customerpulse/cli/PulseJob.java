@@ -1,8 +1,10 @@
 package io.customerpulse.cli;
 
+import io.customerpulse.backfill.HistoryFiles;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.JobControl;
+import io.customerpulse.history.HistoryFileFormat;
 import io.customerpulse.ingest.DeadLetterCounter;
 import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.ingest.IngestRecord;
@@ -10,7 +12,11 @@ import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.KafkaEdges;
 import io.customerpulse.sink.ServingSchema;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.source.hybrid.HybridSource;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -19,6 +25,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,6 +41,14 @@ public abstract class PulseJob implements Callable<Integer> {
     @Mixin public JdbcOptions jdbc = new JdbcOptions();
     @Mixin public EventTimeOptions eventTime = new EventTimeOptions();
     @Mixin public JobOptions job = new JobOptions();
+
+    @Option(names = "--history", arity = "1..*", paramLabel = "<file-or-dir>",
+            description = "Start from history: read these files (JSON Lines, gzip or not, Avro; in event-time order within --allowed-lateness) at full speed, then Kafka from --history-end. History is processed once, by this job.")
+    public List<java.nio.file.Path> history = new ArrayList<>();
+
+    @Option(names = "--history-end", paramLabel = "<ISO-8601 instant>", converter = Converters.InstantConverter.class,
+            description = "With --history: Kafka is read from the first record whose timestamp is at or after this instant (events in both are dropped as duplicates).")
+    public Instant historyEnd;
 
     @Option(names = "--group-id", paramLabel = "<group>",
             description = "Kafka consumer group; offsets are committed on checkpoints. Default: pulse-retention or pulse-reach.")
@@ -85,16 +102,41 @@ public abstract class PulseJob implements Callable<Integer> {
         }
     }
 
-    /** Wires the Kafka source, the job's dataflow and the dead-letter topic into {@code env}. */
+    /** Wires the Kafka source (after history files, with --history), the dataflow and the dead-letter topic. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<IngestRecord> ingested = env.fromSource(
-                        KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(), kafka.clientProperties(),
-                                new EventDecoder(eventTime.validator())),
-                        KafkaEdges.watermarks(eventTime.allowedLateness, eventTime.idleTimeout),
-                        "kafka events")
-                .uid(uidPrefix() + "-kafka-events");
+        EventDecoder decoder = new EventDecoder(eventTime.validator());
+        var watermarks = KafkaEdges.watermarks(eventTime.allowedLateness, eventTime.idleTimeout);
+        DataStream<IngestRecord> ingested;
+        if (history.isEmpty()) {
+            ingested = env.fromSource(KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(),
+                            kafka.clientProperties(), decoder), watermarks, "kafka events")
+                    .uid(uidPrefix() + "-kafka-events");
+        } else {
+            ingested = env.fromSource(historyThenKafka(decoder), watermarks, "history, then kafka events",
+                            TypeInformation.of(IngestRecord.class))
+                    .uid(uidPrefix() + "-history-then-kafka");
+        }
         routeAndRun(ingested, liveControl(env),
                 KafkaEdges.deadLetterSink(kafka.bootstrapServers, kafka.deadLetterTopic, jobName(), kafka.clientProperties()));
+    }
+
+    /**
+     * The history files, then Kafka from --history-end (by record timestamp), as one source: the
+     * live job builds its state from history once and carries on live. Offsets are committed to
+     * the consumer group, so a later deployment without --history (and --allowNonRestoredState)
+     * resumes from them.
+     */
+    private HybridSource<IngestRecord> historyThenKafka(EventDecoder decoder) {
+        if (historyEnd == null) {
+            throw new IllegalArgumentException("--history needs --history-end: the instant Kafka takes over");
+        }
+        org.apache.flink.core.fs.Path[] paths = HistoryFiles.resolve(history).stream()
+                .map(p -> new org.apache.flink.core.fs.Path(p.toUri())).toArray(org.apache.flink.core.fs.Path[]::new);
+        FileSource<IngestRecord> files = FileSource.forBulkFileFormat(new HistoryFileFormat(decoder, null), paths).build();
+        return HybridSource.builder(files)
+                .addSource(KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(), kafka.clientProperties(),
+                        decoder, OffsetsInitializer.timestamp(historyEnd.toEpochMilli())))
+                .build();
     }
 
     /** Refusals to {@code deadLetters}, events through the workflow, its refusals to {@code deadLetters} too. */

@@ -22,11 +22,18 @@ public final class KafkaEdges {
      */
     public static KafkaSource<IngestRecord> eventSource(
             String bootstrapServers, TopicNames topics, String groupId, Properties clientProperties, EventDecoder decoder) {
+        return eventSource(bootstrapServers, topics, groupId, clientProperties, decoder,
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+    }
+
+    /** The event topics from the given starting offsets (a live start after history: by timestamp). */
+    public static KafkaSource<IngestRecord> eventSource(String bootstrapServers, TopicNames topics, String groupId,
+            Properties clientProperties, EventDecoder decoder, OffsetsInitializer startingOffsets) {
         return KafkaSource.<IngestRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topics.eventTopics())
                 .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startingOffsets)
                 .setDeserializer(new KafkaEventDeserializer(topics, decoder))
                 .setProperties(clientProperties)
                 .setProperty("partition.discovery.interval.ms", "60000")

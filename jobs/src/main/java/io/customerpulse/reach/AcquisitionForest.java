@@ -13,7 +13,8 @@ import java.util.List;
  * Adding the edge P -> U walks at most max_depth - 1 parents up from P and adds U's subtree,
  * shifted by the distance, to each of those ancestors: bounded work per acquisition, however
  * big the trees. The result does not depend on the order edges arrive in: attaching a subtree
- * that already has descendants carries them along.
+ * that already has descendants carries them along, with the newest acquisition time per depth,
+ * so even the time a cascade last grew is the same whatever the order.
  *
  * <p>Cycles cannot arise from first events in order, but skewed clocks within the share wait
  * could produce one; an edge that would close a loop within max_depth levels is refused.
@@ -28,7 +29,8 @@ public final class AcquisitionForest implements Serializable {
         void put(String user, ForestNode node) throws Exception;
     }
 
-    public record CascadeStats(String user, int acquiredUsers, int cascadeReach, int cascadeDepth) {}
+    /** A user's cascade figures and the newest acquisition counted in them. */
+    public record CascadeStats(String user, int acquiredUsers, int cascadeReach, int cascadeDepth, long newestAt) {}
 
     public enum Verdict { ACCEPTED, ALREADY_ACQUIRED, SELF, CYCLE }
 
@@ -41,7 +43,8 @@ public final class AcquisitionForest implements Serializable {
         this.maxDepth = maxDepth;
     }
 
-    public Outcome addEdge(String parent, String child, Nodes nodes) throws Exception {
+    /** Adds "{@code parent} acquired {@code child} at {@code at}". */
+    public Outcome addEdge(String parent, String child, long at, Nodes nodes) throws Exception {
         if (parent.equals(child)) {
             return new Outcome(Verdict.SELF, List.of());
         }
@@ -62,10 +65,13 @@ public final class AcquisitionForest implements Serializable {
 
         childNode.parent = parent;
         nodes.put(child, childNode);
-        // subtree[j]: users j levels below the child, the child itself at j = 0
+        // subtree[j]: users j levels below the child, the child itself at j = 0; newest[j] likewise
         int[] subtree = new int[maxDepth];
+        long[] newest = new long[maxDepth];
         subtree[0] = 1;
+        newest[0] = at;
         System.arraycopy(childNode.descendantsAtDepth, 0, subtree, 1, maxDepth - 1);
+        System.arraycopy(childNode.newestAtDepth, 0, newest, 1, maxDepth - 1);
 
         List<CascadeStats> changed = new ArrayList<>(ancestors.size());
         for (int k = 1; k <= ancestors.size(); k++) {
@@ -73,9 +79,11 @@ public final class AcquisitionForest implements Serializable {
             ForestNode node = nodeOf(ancestor, nodes);
             for (int j = 0; j + k <= maxDepth; j++) {
                 node.descendantsAtDepth[j + k - 1] += subtree[j];
+                node.newestAtDepth[j + k - 1] = Math.max(node.newestAtDepth[j + k - 1], newest[j]);
             }
             nodes.put(ancestor, node);
-            changed.add(new CascadeStats(ancestor, node.acquiredUsers(), node.cascadeReach(), node.cascadeDepth()));
+            changed.add(new CascadeStats(ancestor, node.acquiredUsers(), node.cascadeReach(), node.cascadeDepth(),
+                    node.newestAcquisition()));
         }
         return new Outcome(Verdict.ACCEPTED, changed);
     }
@@ -86,7 +94,12 @@ public final class AcquisitionForest implements Serializable {
             node = new ForestNode(maxDepth);
         } else if (node.descendantsAtDepth.length != maxDepth) {
             // max_depth changed between runs: keep what fits
+            int kept = node.descendantsAtDepth.length;
             node.descendantsAtDepth = java.util.Arrays.copyOf(node.descendantsAtDepth, maxDepth);
+            node.newestAtDepth = java.util.Arrays.copyOf(node.newestAtDepth, maxDepth);
+            if (kept < maxDepth) {
+                java.util.Arrays.fill(node.newestAtDepth, kept, maxDepth, Long.MIN_VALUE);
+            }
         }
         return node;
     }

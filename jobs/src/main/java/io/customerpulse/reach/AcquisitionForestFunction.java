@@ -61,7 +61,7 @@ public class AcquisitionForestFunction extends KeyedProcessFunction<String, Acqu
 
     @Override
     public void processElement(Acquisition a, Context ctx, Collector<SharerUpdate> out) throws Exception {
-        AcquisitionForest.Outcome outcome = forest.addEdge(a.acquirer, a.user, store);
+        AcquisitionForest.Outcome outcome = forest.addEdge(a.acquirer, a.user, a.at, store);
         if (outcome.verdict() != AcquisitionForest.Verdict.ACCEPTED) {
             refused.inc();
             LOG.warn("Acquisition of {} by {} refused: {}", a.user, a.acquirer, outcome.verdict());
@@ -69,7 +69,7 @@ public class AcquisitionForestFunction extends KeyedProcessFunction<String, Acqu
         }
         out.collect(SharerUpdate.acquiredBy(a.user, a.acquirer, a.at));
         for (AcquisitionForest.CascadeStats stats : outcome.changed()) {
-            out.collect(SharerUpdate.cascade(stats, a.at));
+            out.collect(SharerUpdate.cascade(stats));
         }
         ctx.output(DAILY, DailyDelta.acquisition(a.shareDay, a.shareChannel, a.at));
     }

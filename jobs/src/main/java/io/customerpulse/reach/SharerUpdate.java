@@ -38,8 +38,9 @@ public class SharerUpdate {
         return u;
     }
 
-    public static SharerUpdate cascade(AcquisitionForest.CascadeStats stats, long at) {
-        SharerUpdate u = of(stats.user(), Kind.CASCADE, 0, at);
+    /** Cascade figures as of the newest acquisition they count (the same whatever order edges arrive in). */
+    public static SharerUpdate cascade(AcquisitionForest.CascadeStats stats) {
+        SharerUpdate u = of(stats.user(), Kind.CASCADE, 0, stats.newestAt());
         u.acquiredUsers = stats.acquiredUsers();
         u.cascadeReach = stats.cascadeReach();
         u.cascadeDepth = stats.cascadeDepth();

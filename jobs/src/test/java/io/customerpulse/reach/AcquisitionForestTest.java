@@ -39,10 +39,10 @@ class AcquisitionForestTest {
         // A acquires B, B acquires C and D, D acquires E.
         MapNodes nodes = new MapNodes();
         AcquisitionForest forest = new AcquisitionForest(10);
-        forest.addEdge("A", "B", nodes);
-        forest.addEdge("B", "C", nodes);
-        forest.addEdge("B", "D", nodes);
-        var last = forest.addEdge("D", "E", nodes);
+        forest.addEdge("A", "B", 0, nodes);
+        forest.addEdge("B", "C", 0, nodes);
+        forest.addEdge("B", "D", 0, nodes);
+        var last = forest.addEdge("D", "E", 0, nodes);
 
         // acquired_users / cascade_reach / cascade_depth
         assertThat(nodes.stats("A")).isEqualTo("1/4/3");
@@ -61,7 +61,7 @@ class AcquisitionForestTest {
             MapNodes nodes = new MapNodes();
             AcquisitionForest forest = new AcquisitionForest(10);
             for (String[] e : order) {
-                forest.addEdge(e[0], e[1], nodes);
+                forest.addEdge(e[0], e[1], 0, nodes);
             }
             assertThat(nodes.stats("A")).isEqualTo("1/4/3");
             assertThat(nodes.stats("B")).isEqualTo("2/3/2");
@@ -74,7 +74,7 @@ class AcquisitionForestTest {
         AcquisitionForest forest = new AcquisitionForest(3);
         // chain u0 -> u1 -> ... -> u5, added bottom-up to exercise subtree carrying
         for (int i = 4; i >= 0; i--) {
-            forest.addEdge("u" + i, "u" + (i + 1), nodes);
+            forest.addEdge("u" + i, "u" + (i + 1), 0, nodes);
         }
         assertThat(nodes.stats("u0")).isEqualTo("1/3/3");
         assertThat(nodes.stats("u3")).isEqualTo("1/2/2");
@@ -84,11 +84,11 @@ class AcquisitionForestTest {
     void refusesCyclesSelfLoopsAndSecondAcquirers() throws Exception {
         MapNodes nodes = new MapNodes();
         AcquisitionForest forest = new AcquisitionForest(10);
-        forest.addEdge("A", "B", nodes);
-        forest.addEdge("B", "C", nodes);
-        assertThat(forest.addEdge("C", "A", nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.CYCLE);
-        assertThat(forest.addEdge("X", "X", nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.SELF);
-        assertThat(forest.addEdge("X", "C", nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.ALREADY_ACQUIRED);
+        forest.addEdge("A", "B", 0, nodes);
+        forest.addEdge("B", "C", 0, nodes);
+        assertThat(forest.addEdge("C", "A", 0, nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.CYCLE);
+        assertThat(forest.addEdge("X", "X", 0, nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.SELF);
+        assertThat(forest.addEdge("X", "C", 0, nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.ALREADY_ACQUIRED);
         assertThat(nodes.stats("A")).isEqualTo("1/2/2");
     }
 
@@ -100,10 +100,12 @@ class AcquisitionForestTest {
             int n = 2 + random.nextInt(60);
             Map<String, String> parentOf = new HashMap<>();
             List<String[]> edges = new ArrayList<>();
+            Map<String, Long> acquiredAt = new HashMap<>();
             for (int i = 1; i < n; i++) {
                 if (random.nextInt(5) > 0) { // some nodes stay roots
                     String parent = "n" + random.nextInt(i);
                     parentOf.put("n" + i, parent);
+                    acquiredAt.put("n" + i, (long) random.nextInt(1000));
                     edges.add(new String[] {parent, "n" + i});
                 }
             }
@@ -111,12 +113,17 @@ class AcquisitionForestTest {
             MapNodes nodes = new MapNodes();
             AcquisitionForest forest = new AcquisitionForest(maxDepth);
             for (String[] e : edges) {
-                assertThat(forest.addEdge(e[0], e[1], nodes).verdict()).isEqualTo(AcquisitionForest.Verdict.ACCEPTED);
+                assertThat(forest.addEdge(e[0], e[1], acquiredAt.get(e[1]), nodes).verdict())
+                        .isEqualTo(AcquisitionForest.Verdict.ACCEPTED);
             }
             for (int i = 0; i < n; i++) {
                 String user = "n" + i;
                 assertThat(nodes.stats(user)).as("round %d, %s", round, user)
                         .isEqualTo(breadthFirst(user, parentOf, maxDepth));
+                ForestNode node = nodes.nodes.get(user);
+                long newest = node == null ? Long.MIN_VALUE : node.newestAcquisition();
+                assertThat(newest).as("newest acquisition under %s", user)
+                        .isEqualTo(newestWithin(user, parentOf, acquiredAt, maxDepth));
             }
         }
     }
@@ -141,6 +148,23 @@ class AcquisitionForestTest {
             level = next;
         }
         return direct + "/" + reach + "/" + depth;
+    }
+
+    /** The newest acquisition time among the user's descendants down to maxDepth levels. */
+    private static long newestWithin(String root, Map<String, String> parentOf, Map<String, Long> acquiredAt, int maxDepth) {
+        long newest = Long.MIN_VALUE;
+        for (String u : parentOf.keySet()) {
+            int depth = 0;
+            String x = u;
+            while (x != null && !x.equals(root) && depth <= maxDepth) {
+                x = parentOf.get(x);
+                depth++;
+            }
+            if (root.equals(x) && depth >= 1 && depth <= maxDepth) {
+                newest = Math.max(newest, acquiredAt.get(u));
+            }
+        }
+        return newest;
     }
 
     private static <T> List<List<T>> permutations(List<T> items) {

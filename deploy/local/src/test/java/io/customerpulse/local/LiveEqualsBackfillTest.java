@@ -29,11 +29,6 @@ import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,13 +50,6 @@ class LiveEqualsBackfillTest {
     static final LocalStackExtension STACK = new LocalStackExtension(2);
 
     private static final Duration LATENESS = Duration.ofMinutes(5);
-    private static final List<String> RETENTION_TABLES = List.of(
-            "SELECT * FROM user_retention ORDER BY user_id",
-            "SELECT user_id, from_status, to_status, transition_at FROM retention_transitions ORDER BY user_id, transition_at, to_status",
-            "SELECT * FROM retention_cohorts ORDER BY cohort_day, acquisition_channel, day_n");
-    private static final List<String> REACH_TABLES = List.of(
-            "SELECT * FROM wom_reach ORDER BY user_id",
-            "SELECT * FROM wom_daily ORDER BY day, channel");
 
     @Test
     void theSameEventsGiveTheSameTables() throws Exception {
@@ -95,7 +83,7 @@ class LiveEqualsBackfillTest {
             JobID reach = flink.submit(live(new ReachJob(), postgres));
             awaitAllRead(flink, retention, published);
             awaitAllRead(flink, reach, published);
-            awaitStable(postgres.appTarget());
+            Tables.awaitStable(postgres.appTarget());
             flink.cancelAndWait(retention);
             flink.cancelAndWait(reach);
         }
@@ -110,31 +98,15 @@ class LiveEqualsBackfillTest {
         JdbcTarget liveDb = postgres.appTarget();
         JdbcTarget retentionDb = new JdbcTarget(retentionUrl, LocalPostgres.APP_USER, liveDb.password());
         JdbcTarget reachDb = new JdbcTarget(reachUrl, LocalPostgres.APP_USER, liveDb.password());
-        for (String table : RETENTION_TABLES) {
-            assertSameRows(table, dump(liveDb, table), dump(retentionDb, table));
-        }
-        for (String table : REACH_TABLES) {
-            assertSameRows(table, dump(liveDb, table), dump(reachDb, table));
-        }
+        Tables.assertSameTables(Tables.RETENTION, liveDb, retentionDb);
+        Tables.assertSameTables(Tables.REACH, liveDb, reachDb);
 
         // The history really had all of it.
-        assertThat(dump(liveDb, "SELECT DISTINCT status FROM user_retention ORDER BY 1")).hasSize(6);
-        assertThat(dump(liveDb, "SELECT max(cascade_depth) >= 3 FROM wom_reach")).containsExactly("t");
+        assertThat(Tables.dump(liveDb, "SELECT DISTINCT status FROM user_retention ORDER BY 1")).hasSize(6);
+        assertThat(Tables.dump(liveDb, "SELECT max(cascade_depth) >= 3 FROM wom_reach")).containsExactly("t");
         assertThat(history).anyMatch(r -> r.kind() == NoisyTraffic.Kind.DUPLICATE);
         assertThat(lateIds.values().stream().mapToInt(Set::size).sum()).isPositive();
         assertThat(history).anyMatch(r -> r.kind() == NoisyTraffic.Kind.POISON);
-    }
-
-    private static void assertSameRows(String table, List<String> live, List<String> backfill) {
-        assertThat(live).as(table).hasSizeGreaterThan(10);
-        List<String> onlyLive = new ArrayList<>(live);
-        onlyLive.removeAll(new HashSet<>(backfill));
-        List<String> onlyBackfill = new ArrayList<>(backfill);
-        onlyBackfill.removeAll(new HashSet<>(live));
-        assertThat(onlyLive).as("%s: rows only live (%d rows live, %d backfilled); only in the backfill: %s",
-                table, live.size(), backfill.size(), onlyBackfill.stream().limit(20).toList()).isEmpty();
-        assertThat(onlyBackfill).as("%s: rows only in the backfill", table).isEmpty();
-        assertThat(backfill).as(table).containsExactlyElementsOf(live);
     }
 
     private static <J extends PulseJob> J live(J job, LocalPostgres postgres) throws Exception {
@@ -219,35 +191,4 @@ class LiveEqualsBackfillTest {
         throw new AssertionError("Job " + job + " did not read all " + published + " records");
     }
 
-    /** Waits until the idle partitions let the clock reach the end and every row is flushed. */
-    private static void awaitStable(JdbcTarget db) throws Exception {
-        String fingerprint = "";
-        int stableChecks = 0;
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (stableChecks < 8 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(1000);
-            String now = String.join("|", dump(db, """
-                    SELECT (SELECT count(*) FROM user_retention) || '/' || (SELECT count(*) FROM retention_transitions)
-                    || '/' || (SELECT coalesce(max(as_of)::text, '') FROM user_retention)
-                    || '/' || (SELECT coalesce(sum(cascade_reach), 0) FROM wom_reach)
-                    || '/' || (SELECT coalesce(sum(touches), 0) FROM wom_daily)"""));
-            stableChecks = now.equals(fingerprint) ? stableChecks + 1 : 0;
-            fingerprint = now;
-        }
-    }
-
-    private static List<String> dump(JdbcTarget db, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.append(i > 1 ? " | " : "").append(rs.getString(i));
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
-    }
 }

@@ -48,14 +48,22 @@ class ReadmeTest {
     }
 
     @Test
-    void everyDemoOptionIsMentioned() throws IOException {
+    void everyLauncherCommandAndItsOwnOptionsAreMentioned() throws IOException {
         String readme = Files.readString(README);
-        for (OptionSpec option : new CommandLine(new DemoCommand()).getCommandSpec().options()) {
-            if (option.usageHelp() || option.versionHelp()) {
+        CommandLine pulse = new CommandLine(new PulseCli());
+        for (var command : pulse.getSubcommands().entrySet()) {
+            if (command.getKey().equals("help")) {
                 continue;
             }
-            String name = option.longestName().replace("--", "");
-            assertThat(readme).as("README mentions demo option %s", name).containsPattern("--(\\[no-\\]|no-)?" + name);
+            assertThat(readme).as("README names ./pulse %s", command.getKey()).contains("./pulse " + command.getKey());
+            for (OptionSpec option : command.getValue().getCommandSpec().options()) {
+                if (option.usageHelp() || option.versionHelp()) {
+                    continue;
+                }
+                String name = option.longestName().replace("--", "");
+                assertThat(readme).as("README mentions option --%s of ./pulse %s", name, command.getKey())
+                        .containsPattern("--(\\[no-\\]|no-)?" + name);
+            }
         }
     }
 

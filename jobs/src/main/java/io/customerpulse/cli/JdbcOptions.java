@@ -4,7 +4,7 @@ import io.customerpulse.sink.JdbcTarget;
 
 import picocli.CommandLine.Option;
 
-/** Where the serving tables are. The password comes from the environment variable PULSE_JDBC_PASSWORD. */
+/** Where the serving tables are. The password comes from PULSE_JDBC_PASSWORD or the file PULSE_JDBC_PASSWORD_FILE names. */
 public class JdbcOptions {
     @Option(names = "--jdbc-url", paramLabel = "<jdbc:postgresql://...>",
             description = "PostgreSQL JDBC URL of the serving store. Default: ${DEFAULT-VALUE}.",
@@ -12,7 +12,7 @@ public class JdbcOptions {
     public String jdbcUrl;
 
     @Option(names = "--jdbc-user", defaultValue = "pulse",
-            description = "Database user; the password is read from the environment variable PULSE_JDBC_PASSWORD. Default: ${DEFAULT-VALUE}.")
+            description = "Database user; the password is read from the environment variable PULSE_JDBC_PASSWORD (or the file PULSE_JDBC_PASSWORD_FILE names). Default: ${DEFAULT-VALUE}.")
     public String jdbcUser;
 
     @Option(names = "--create-schema", negatable = true, defaultValue = "true", fallbackValue = "true",

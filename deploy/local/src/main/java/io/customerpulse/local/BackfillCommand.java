@@ -23,13 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./pulse backfill}: the backfill job on an in-process Flink, with progress on the
- * terminal and a summary at the end. Without --jdbc-url it writes to the local embedded
- * PostgreSQL (.pulse/postgres).
+ * terminal and a summary at the end. Without --jdbc-url it writes to the local cluster's
+ * PostgreSQL if that runs, else to the local embedded one (.pulse/postgres).
  */
 @Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {"Fills the serving tables from history: files (JSON Lines, gzip or not, Avro) or a bounded range of the Kafka topics.",
             "The same events give the same tables as live processing; input need not be sorted.",
-            "Without --jdbc-url it writes to the local embedded PostgreSQL; the password comes from PULSE_JDBC_PASSWORD."})
+            "Without --jdbc-url it writes to the local cluster's PostgreSQL while `./pulse cluster start` runs it, else to the",
+            "local embedded PostgreSQL (.pulse/postgres). The password comes from PULSE_JDBC_PASSWORD."})
 public final class BackfillCommand extends BackfillJob {
     @Spec CommandSpec spec;
 
@@ -42,12 +43,12 @@ public final class BackfillCommand extends BackfillJob {
             job.parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
         }
         long totalBytes = fromKafka ? 0 : HistoryFiles.totalBytes(HistoryFiles.resolve(inputs));
-        LocalPostgres postgres = null;
+        DefaultServingStore store = null;
         try {
             if (embedded) {
-                postgres = LocalPostgres.start(PulseHome.runDirectory().resolve("postgres"), 0);
-                jdbc.use(postgres.appTarget());
-                out.println("Writing to the local PostgreSQL: " + postgres.jdbcUrl());
+                store = DefaultServingStore.open();
+                jdbc.use(store.target());
+                out.println("Writing to " + store.description());
             }
             if (deadLetters == null) {
                 deadLetters = PulseHome.runDirectory().resolve("backfill").resolve(
@@ -61,8 +62,8 @@ public final class BackfillCommand extends BackfillJob {
                 HistoryProgress.finish(progressRun);
             }
         } finally {
-            if (postgres != null) {
-                postgres.close();
+            if (store != null) {
+                store.close();
             }
         }
         return 0;

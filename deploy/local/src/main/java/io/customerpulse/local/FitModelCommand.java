@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
         description = {"Fits the BG/NBD model (r, alpha in days, a, b) by maximum likelihood over every customer's",
             "(frequency, recency, age) in user_retention and stores it in model_params with the fit time,",
             "the number of customers and the total log-likelihood. The live retention job picks it up without a restart.",
-            "Without --jdbc-url it uses the local embedded PostgreSQL; the password comes from PULSE_JDBC_PASSWORD."})
+            "Without --jdbc-url it uses the local cluster's PostgreSQL while that runs, else the local embedded one;",
+            "the password comes from PULSE_JDBC_PASSWORD."})
 public final class FitModelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -46,9 +47,9 @@ public final class FitModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean embedded = !spec.commandLine().getParseResult().hasMatchedOption("--jdbc-url");
-        LocalPostgres postgres = embedded ? LocalPostgres.start(PulseHome.runDirectory().resolve("postgres"), 0) : null;
+        DefaultServingStore store = embedded ? DefaultServingStore.open() : null;
         try {
-            JdbcTarget target = embedded ? postgres.appTarget() : jdbc.target();
+            JdbcTarget target = embedded ? store.target() : jdbc.target();
             if (jdbc.createSchema) {
                 ServingSchema.ensure(target);
             }
@@ -63,8 +64,8 @@ public final class FitModelCommand implements Callable<Integer> {
             out.printf("log-likelihood %.2f over %,d customers (%d ms); stored as model_params.id = %d%n",
                     fit.logLikelihood(), fit.customers(), System.currentTimeMillis() - start, id);
         } finally {
-            if (postgres != null) {
-                postgres.close();
+            if (store != null) {
+                store.close();
             }
         }
         return 0;

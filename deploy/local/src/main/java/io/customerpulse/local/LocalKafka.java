@@ -66,13 +66,19 @@ public final class LocalKafka implements AutoCloseable {
      * time-based retention would delete at once.
      */
     public void createTopics(TopicNames topics, int partitions) throws ExecutionException, InterruptedException {
+        createTopics(bootstrapServers(), topics, partitions);
+    }
+
+    /** {@link #createTopics(TopicNames, int)} on any broker; topics that exist are left as they are. */
+    public static void createTopics(String bootstrapServers, TopicNames topics, int partitions)
+            throws ExecutionException, InterruptedException {
         Map<String, String> keepForever = Map.of("retention.ms", "-1");
         List<NewTopic> wanted = new ArrayList<>();
         for (String topic : topics.eventTopics()) {
             wanted.add(new NewTopic(topic, partitions, (short) 1).configs(keepForever));
         }
         wanted.add(new NewTopic(topics.deadLetters(), 1, (short) 1).configs(keepForever));
-        try (Admin admin = admin()) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (NewTopic topic : wanted) {
                 try {
                     admin.createTopics(List.of(topic)).all().get();

@@ -40,6 +40,28 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts the server on {@code dataDir} (created on first use), on a free port unless {@code port > 0}. */
     public static LocalPostgres start(Path dataDir, int port) throws IOException, SQLException {
+        return start(dataDir, port, builder -> { });
+    }
+
+    /**
+     * Starts a server that outlives this JVM (the local cluster's): its log goes to files in
+     * {@code logDir} through PostgreSQL's own logging collector. Stop it with SIGINT to the pid
+     * in {@code <dataDir>/data/postmaster.pid} (a fast shutdown).
+     */
+    public static LocalPostgres startDetached(Path dataDir, int port, Path logDir) throws IOException, SQLException {
+        Files.createDirectories(logDir);
+        Path startupLog = logDir.resolve("postgres-startup.log");
+        return start(dataDir, port, builder -> builder
+                .setServerConfig("logging_collector", "on")
+                .setServerConfig("log_directory", logDir.toAbsolutePath().toString())
+                .setServerConfig("log_filename", "postgres-%a.log")
+                .setServerConfig("log_truncate_on_rotation", "on")
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(startupLog.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(startupLog.toFile())));
+    }
+
+    private static LocalPostgres start(Path dataDir, int port, java.util.function.Consumer<EmbeddedPostgres.Builder> extra)
+            throws IOException, SQLException {
         Files.createDirectories(dataDir);
         stopOrphanedServer(dataDir.resolve("data"));
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -53,12 +75,26 @@ public final class LocalPostgres implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
+        extra.accept(builder);
         EmbeddedPostgres server = builder.start();
-        String appPassword = secret(dataDir.resolve("pulse.password"));
-        String readerPassword = secret(dataDir.resolve("marketer.password"));
-        LocalPostgres pg = new LocalPostgres(server, appPassword, readerPassword);
+        LocalPostgres pg = new LocalPostgres(server, secret(dataDir.resolve("pulse.password")),
+                secret(dataDir.resolve("marketer.password")));
         pg.ensureDatabaseAndRoles();
         return pg;
+    }
+
+    /** The application role of the server kept in {@code dataDir}, listening on {@code port} (no server is started). */
+    public static JdbcTarget appTarget(Path dataDir, int port) throws IOException {
+        return new JdbcTarget(jdbcUrl(port, DATABASE), APP_USER, secret(dataDir.resolve("pulse.password")));
+    }
+
+    /** The read-only marketer login of the server kept in {@code dataDir}. */
+    public static JdbcTarget readerTarget(Path dataDir, int port) throws IOException {
+        return new JdbcTarget(jdbcUrl(port, DATABASE), READER_USER, secret(dataDir.resolve("marketer.password")));
+    }
+
+    private static String jdbcUrl(int port, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     /**
@@ -164,7 +200,7 @@ public final class LocalPostgres implements AutoCloseable {
         try (Connection c = server.getDatabase("postgres", name).getConnection(); Statement s = c.createStatement()) {
             s.execute("ALTER SCHEMA public OWNER TO " + APP_USER);
         }
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + name;
+        return jdbcUrl(port(), name);
     }
 
     public int port() {
@@ -172,7 +208,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+        return jdbcUrl(port(), DATABASE);
     }
 
     /** The application role: owns the serving tables. */
@@ -187,7 +223,11 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** A connection string to paste into psql. */
     public String psqlUri(JdbcTarget who) {
-        return "postgresql://" + who.user() + ":" + who.password() + "@127.0.0.1:" + port() + "/" + DATABASE;
+        return psqlUri(who, port());
+    }
+
+    static String psqlUri(JdbcTarget who, int port) {
+        return "postgresql://" + who.user() + ":" + who.password() + "@127.0.0.1:" + port + "/" + DATABASE;
     }
 
     @Override

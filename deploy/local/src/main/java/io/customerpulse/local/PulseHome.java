@@ -11,7 +11,9 @@ final class PulseHome {
         return Path.of(System.getProperty("pulse.home", ".")).toAbsolutePath().normalize();
     }
 
+    /** {@code <repository>/.pulse}, or the directory named by -Dpulse.run (tests use their own). */
     static Path runDirectory() {
-        return repository().resolve(".pulse");
+        String override = System.getProperty("pulse.run");
+        return override != null ? Path.of(override).toAbsolutePath().normalize() : repository().resolve(".pulse");
     }
 }

@@ -69,7 +69,7 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--speed must be max or a positive number, got " + speed);
         }
         String bootstrap = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")
-                ? kafka.bootstrapServers : LocalCluster.kafkaBootstrapServers();
+                ? kafka.bootstrapServers : LocalCluster.current().runningKafka();
         List<Path> files = HistoryFiles.resolve(inputs);
         if (deadLetters == null) {
             deadLetters = PulseHome.runDirectory().resolve("replay")

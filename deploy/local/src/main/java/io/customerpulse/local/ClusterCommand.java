@@ -1,0 +1,62 @@
+package io.customerpulse.local;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** ./pulse cluster start|status|stop: the local cluster of real processes. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, version = "Customer Pulse 0.1.0",
+        description = {
+            "A local cluster of separate background processes, each with its log and pid file under .pulse/cluster:",
+            "a Kafka broker (KRaft), PostgreSQL, a Flink JobManager and TaskManagers, configured by deploy/local/config.yaml.",
+            "Data (topics, tables, checkpoints, savepoints) is kept between runs."},
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
+public final class ClusterCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Starts whatever is not running (safe to repeat: a TaskManager that died is started again)",
+                "and prints the Kafka bootstrap address, the JDBC URL and the Flink web address."})
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--taskmanagers", paramLabel = "<n>",
+                description = "How many TaskManagers (4 slots each) the cluster runs; remembered for later starts. Default: 1, or the last value given.")
+        Integer taskManagers;
+
+        @Override
+        public Integer call() throws Exception {
+            if (taskManagers != null && taskManagers < 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--taskmanagers must be at least 1");
+            }
+            LocalCluster.current().start(taskManagers, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows which processes run, the addresses and the jobs.")
+    static final class Status implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            LocalCluster cluster = LocalCluster.current();
+            cluster.status(System.out);
+            return cluster.isRunning() ? 0 : 3;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = {"Stops every process: TaskManagers, JobManager, Kafka, then PostgreSQL. Running jobs stop with them",
+                "and resume from their latest checkpoint only if resubmitted with --from-savepoint <checkpoint>;",
+                "use ./pulse cancel <job> --savepoint first to stop a job cleanly."})
+    static final class Stop implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            LocalCluster.current().stop(System.out);
+            return 0;
+        }
+    }
+}

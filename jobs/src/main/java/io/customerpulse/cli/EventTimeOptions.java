@@ -22,6 +22,13 @@ public class EventTimeOptions {
             description = "A partition silent this long (wall clock) stops holding the event-time clock back. Default: ${DEFAULT-VALUE}.")
     public Duration idleTimeout;
 
+    @Option(names = "--wall-clock-heartbeat", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
+            description = "Live traffic only: when a partition whose newest event arrived within the allowed lateness of "
+                    + "its event time has been silent this long, its event-time clock follows the wall clock (minus the "
+                    + "allowed lateness), so statuses keep changing on time when no events arrive at all. Replayed history "
+                    + "never triggers it. Default: off (event time moves only with events).")
+    public Duration wallClockHeartbeat;
+
     @Option(names = "--time-zone", defaultValue = "UTC", converter = Converters.ZoneConverter.class,
             description = "Zone of calendar days: active days, purchase days, cohorts, K-factor days. Default: ${DEFAULT-VALUE}.")
     public ZoneId timeZone;

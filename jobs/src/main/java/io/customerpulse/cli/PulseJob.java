@@ -10,6 +10,7 @@ import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.ingest.IngestRecord;
 import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.KafkaEdges;
+import io.customerpulse.ingest.LiveWatermarks;
 import io.customerpulse.sink.ServingSchema;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -105,7 +106,7 @@ public abstract class PulseJob implements Callable<Integer> {
     /** Wires the Kafka source (after history files, with --history), the dataflow and the dead-letter topic. */
     public void build(StreamExecutionEnvironment env) {
         EventDecoder decoder = new EventDecoder(eventTime.validator());
-        var watermarks = KafkaEdges.watermarks(eventTime.allowedLateness, eventTime.idleTimeout);
+        var watermarks = LiveWatermarks.strategy(eventTime.allowedLateness, eventTime.idleTimeout, eventTime.wallClockHeartbeat);
         DataStream<IngestRecord> ingested;
         if (history.isEmpty()) {
             ingested = env.fromSource(KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(),

@@ -2,7 +2,6 @@ package io.customerpulse.ingest;
 
 import io.customerpulse.events.DeadLetter;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -48,16 +47,5 @@ public final class KafkaEdges {
                 .setRecordSerializer(new DeadLetterKafkaSerializer(topic, job))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-    }
-
-    /**
-     * Event time from the event; the watermark trails the newest event time by the allowed
-     * lateness, per Kafka partition. A partition silent for {@code idleTimeout} stops holding the
-     * clock back. Refused records carry no event time and never move the clock.
-     */
-    public static WatermarkStrategy<IngestRecord> watermarks(Duration allowedLateness, Duration idleTimeout) {
-        return WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(allowedLateness)
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp())
-                .withIdleness(idleTimeout);
     }
 }

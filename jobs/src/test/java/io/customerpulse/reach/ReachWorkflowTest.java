@@ -13,7 +13,7 @@ import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.ingest.IngestRecord;
 import io.customerpulse.ingest.IngestRouter;
-import io.customerpulse.ingest.KafkaEdges;
+import io.customerpulse.ingest.LiveWatermarks;
 import io.customerpulse.testing.CollectingSink;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -74,7 +74,7 @@ class ReachWorkflowTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(input, TypeInformation.of(IngestRecord.class))
                 .uid("test-source")
-                .assignTimestampsAndWatermarks(KafkaEdges.watermarks(Duration.ofMinutes(5), Duration.ofMinutes(1)))
+                .assignTimestampsAndWatermarks(LiveWatermarks.strategy(Duration.ofMinutes(5), Duration.ofMinutes(1), null))
                 .uid("test-watermarks");
         CollectingSink<WomReachRow> reach = CollectingSink.named("wom-reach");
         CollectingSink<WomDailyRow> daily = CollectingSink.named("wom-daily");

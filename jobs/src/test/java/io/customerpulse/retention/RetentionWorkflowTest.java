@@ -16,7 +16,7 @@ import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.ingest.IngestRecord;
 import io.customerpulse.ingest.IngestRouter;
-import io.customerpulse.ingest.KafkaEdges;
+import io.customerpulse.ingest.LiveWatermarks;
 import io.customerpulse.testing.CollectingSink;
 import io.customerpulse.testing.Events;
 
@@ -69,7 +69,7 @@ class RetentionWorkflowTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(input, TypeInformation.of(IngestRecord.class))
                 .uid("test-source")
-                .assignTimestampsAndWatermarks(KafkaEdges.watermarks(Duration.ofMinutes(5), Duration.ofMinutes(1)))
+                .assignTimestampsAndWatermarks(LiveWatermarks.strategy(Duration.ofMinutes(5), Duration.ofMinutes(1), null))
                 .uid("test-watermarks");
         CollectingSink<UserRetentionRow> users = CollectingSink.named("users");
         CollectingSink<StatusTransition> transitions = CollectingSink.named("transitions");

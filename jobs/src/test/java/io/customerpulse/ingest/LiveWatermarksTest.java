@@ -1,0 +1,132 @@
+package io.customerpulse.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.events.DeadLetter;
+import io.customerpulse.events.PulseEvent;
+
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+class LiveWatermarksTest {
+    private static final Duration LATENESS = Duration.ofMinutes(5);
+    private static final Duration IDLE = Duration.ofMinutes(1);
+    private static final long T0 = 1_750_000_000_000L;
+
+    /** What the generator told Flink, in order: a watermark as its value, idleness as "idle". */
+    private static final class Recorded implements WatermarkOutput {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            calls.add(Long.toString(watermark.getTimestamp()));
+        }
+
+        @Override
+        public void markIdle() {
+            calls.add("idle");
+        }
+
+        @Override
+        public void markActive() {
+            calls.add("active");
+        }
+
+        String last() {
+            return calls.get(calls.size() - 1);
+        }
+    }
+
+    private final long[] wall = {T0};
+    private final Recorded out = new Recorded();
+
+    private LiveWatermarks generator(Duration heartbeat) {
+        return new LiveWatermarks(LATENESS, IDLE, heartbeat, () -> wall[0]);
+    }
+
+    private static IngestRecord event(long time) {
+        PulseEvent e = new PulseEvent();
+        e.eventTime = time;
+        return IngestRecord.of(e);
+    }
+
+    @Test
+    void trailsTheNewestEventByTheAllowedLateness() {
+        LiveWatermarks g = generator(null);
+        g.onPeriodicEmit(out);
+        assertThat(out.calls).isEmpty(); // nothing seen, nothing to say yet
+        g.onEvent(event(T0), T0, out);
+        g.onEvent(event(T0 - 60_000), T0 - 60_000, out); // out of order: does not pull the clock back
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(T0 - 300_000 - 1));
+    }
+
+    @Test
+    void aSilentPartitionIsMarkedIdleAfterTheTimeoutAndWakesWithTheNextEvent() {
+        LiveWatermarks g = generator(null);
+        g.onEvent(event(T0), T0, out);
+        wall[0] += IDLE.toMillis() - 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isNotEqualTo("idle");
+        wall[0] += 1;
+        g.onPeriodicEmit(out);
+        g.onPeriodicEmit(out);
+        assertThat(out.calls).containsOnlyOnce("idle").endsWith("idle");
+        g.onEvent(event(T0 + 5_000), T0 + 5_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(T0 + 5_000 - 300_000 - 1));
+    }
+
+    @Test
+    void withoutHeartbeatAllSilenceStopsTheClock() {
+        LiveWatermarks g = generator(null);
+        g.onEvent(event(T0), T0, out);
+        wall[0] += Duration.ofDays(3).toMillis();
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo("idle");
+        assertThat(out.calls).doesNotContain(Long.toString(wall[0] - 300_000 - 1));
+    }
+
+    @Test
+    void withHeartbeatLiveTrafficLetsTheClockFollowTheWallClockAfterTheSilence() {
+        LiveWatermarks g = generator(Duration.ofSeconds(30));
+        g.onEvent(event(T0 - 2_000), T0 - 2_000, out); // arrived 2 s after it happened: live
+        wall[0] += 29_999;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(T0 - 2_000 - 300_000 - 1));
+        wall[0] += 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(T0 + 30_000 - 300_000 - 1));
+        wall[0] += Duration.ofDays(40).toMillis(); // silent long after the idle timeout: never idle, keeps following
+        g.onPeriodicEmit(out);
+        assertThat(out.calls).doesNotContain("idle");
+        assertThat(out.last()).isEqualTo(Long.toString(wall[0] - 300_000 - 1));
+    }
+
+    @Test
+    void replayedHistoryNeverTriggersTheHeartbeat() {
+        LiveWatermarks g = generator(Duration.ofSeconds(30));
+        long historic = T0 - Duration.ofDays(200).toMillis();
+        g.onEvent(event(historic), historic, out); // 200 days old on arrival: a replay
+        wall[0] += Duration.ofHours(1).toMillis();
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo("idle");
+        assertThat(out.calls).doesNotContain(Long.toString(wall[0] - 300_000 - 1));
+    }
+
+    @Test
+    void refusedRecordsKeepThePartitionAwakeButDoNotMoveTheClock() {
+        LiveWatermarks g = generator(null);
+        g.onEvent(event(T0), T0, out);
+        wall[0] += IDLE.toMillis() - 10;
+        g.onEvent(IngestRecord.refused(new DeadLetter()), Long.MIN_VALUE, out);
+        wall[0] += 20;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(T0 - 300_000 - 1));
+    }
+}

@@ -17,7 +17,7 @@ import io.customerpulse.generator.TrafficGenerator;
 import io.customerpulse.ingest.EventDecoder;
 import io.customerpulse.ingest.IngestRecord;
 import io.customerpulse.ingest.IngestRouter;
-import io.customerpulse.ingest.KafkaEdges;
+import io.customerpulse.ingest.LiveWatermarks;
 import io.customerpulse.retention.RetentionReference.Canonical;
 import io.customerpulse.testing.CollectingSink;
 import io.customerpulse.testing.Events;
@@ -163,7 +163,7 @@ class RetentionReferenceWorkflowTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(history.input, TypeInformation.of(IngestRecord.class))
                 .uid("test-source")
-                .assignTimestampsAndWatermarks(KafkaEdges.watermarks(Duration.ofMinutes(5), Duration.ofMinutes(1)))
+                .assignTimestampsAndWatermarks(LiveWatermarks.strategy(Duration.ofMinutes(5), Duration.ofMinutes(1), null))
                 .uid("test-watermarks");
         CollectingSink<UserRetentionRow> users = CollectingSink.named(name + "-users");
         CollectingSink<StatusTransition> transitions = CollectingSink.named(name + "-transitions");

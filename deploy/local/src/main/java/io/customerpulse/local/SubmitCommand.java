@@ -39,6 +39,10 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "Resume even if the savepoint holds state of an operator the job no longer has.")
     boolean allowNonRestoredState;
 
+    @Option(names = "--jar", paramLabel = "<job jar>",
+            description = "The job jar to submit (a release, or a changed build). Default: the one the build wrote, jobs/target/pulse-jobs-*-job.jar.")
+    Path jar;
+
     @Option(names = "--help-job", description = "Show the job's own options and exit.")
     boolean helpJob;
 
@@ -93,7 +97,11 @@ public final class SubmitCommand implements Callable<Integer> {
                 flinkArgs.add("--allowNonRestoredState");
             }
         }
-        flinkArgs.addAll(List.of("--class", job.mainClass, FlinkClient.jobJar(PulseHome.repository()).toString()));
+        Path jobJar = jar != null ? jar.toAbsolutePath() : FlinkClient.jobJar(PulseHome.repository());
+        if (!Files.isRegularFile(jobJar)) {
+            throw new IllegalStateException("No job jar at " + jobJar);
+        }
+        flinkArgs.addAll(List.of("--class", job.mainClass, jobJar.toString()));
         flinkArgs.addAll(args);
         FlinkClient.Result result = new FlinkClient(cluster, out).run(flinkArgs, environment);
         if (result.exitCode() != 0 || result.jobId() == null) {

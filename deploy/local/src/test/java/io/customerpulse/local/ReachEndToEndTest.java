@@ -15,8 +15,6 @@ import io.customerpulse.ingest.TopicNames;
 import io.customerpulse.reach.ReachJob;
 import io.customerpulse.reach.ReachReference;
 import io.customerpulse.reach.ReachSettings;
-import io.customerpulse.reach.WomDailyRow;
-import io.customerpulse.reach.WomReachRow;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,17 +24,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import picocli.CommandLine;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -123,49 +117,19 @@ class ReachEndToEndTest {
         }
     }
 
-    private static Map<String, String> readReach() throws SQLException {
-        Map<String, String> rows = new TreeMap<>();
-        try (Connection c = postgres.readerTarget().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM wom_reach")) {
-            while (rs.next()) {
-                WomReachRow r = new WomReachRow();
-                r.userId = rs.getString("user_id");
-                r.shares = rs.getLong("shares");
-                r.directReach = rs.getLong("direct_reach");
-                r.acquiredUsers = rs.getLong("acquired_users");
-                r.cascadeReach = rs.getLong("cascade_reach");
-                r.cascadeDepth = rs.getInt("cascade_depth");
-                r.referredPurchases = rs.getLong("referred_purchases");
-                r.referredRevenueMinor = rs.getBigDecimal("referred_revenue").movePointRight(2).longValueExact();
-                r.acquiredRevenueMinor = rs.getBigDecimal("acquired_revenue").movePointRight(2).longValueExact();
-                r.acquiredBy = rs.getString("acquired_by");
-                rows.put(r.userId, r.figures());
-            }
+    private static Map<String, String> readReach() {
+        try {
+            return CanonicalTables.womReach(postgres.readerTarget());
         } catch (SQLException notYetCreated) {
             return Map.of();
         }
-        return rows;
     }
 
-    private static Map<String, String> readDaily() throws SQLException {
-        Map<String, String> rows = new TreeMap<>();
-        try (Connection c = postgres.readerTarget().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM wom_daily")) {
-            while (rs.next()) {
-                WomDailyRow r = new WomDailyRow();
-                r.day = (int) rs.getObject("day", java.time.LocalDate.class).toEpochDay();
-                r.channel = rs.getString("channel");
-                r.sharers = rs.getLong("sharers");
-                r.shares = rs.getLong("shares");
-                r.touches = rs.getLong("touches");
-                r.acquisitions = rs.getLong("acquisitions");
-                double k = rs.getDouble("k_factor");
-                r.kFactor = rs.wasNull() ? null : k;
-                rows.put(r.rowKey(), r.figures());
-            }
+    private static Map<String, String> readDaily() {
+        try {
+            return CanonicalTables.womDaily(postgres.readerTarget());
         } catch (SQLException notYetCreated) {
             return Map.of();
         }
-        return rows;
     }
 }

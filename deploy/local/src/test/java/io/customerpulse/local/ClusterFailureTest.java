@@ -179,7 +179,7 @@ class ClusterFailureTest {
         awaitRunning(jobIds.values());
         awaitCheckpointAfter(jobIds.values(), completedCheckpoints(jobIds.values()));
         awaitNextCheckpoint(jobIds.get("retention"));
-        killTaskManager();
+        killTaskManagerDuringProcessing();
         cluster.start(null, out);
         awaitRestarted(jobIds.values(), 1);
 
@@ -191,7 +191,7 @@ class ClusterFailureTest {
         }
         awaitNextCheckpoint(jobIds.get("retention"));
         Thread.sleep(CHECKPOINT_MS / 2);
-        killTaskManager();
+        killTaskManagerDuringProcessing();
         cluster.start(null, out);
         awaitRestarted(jobIds.values(), 2);
         awaitDrained();
@@ -215,7 +215,7 @@ class ClusterFailureTest {
         publish(ClickSchemaV2.reencodeClicks(parts.get(2)));
         awaitCheckpointAfter(jobIds.values(), completedCheckpoints(jobIds.values()));
         awaitNextCheckpoint(jobIds.get("retention"));
-        killTaskManager();
+        killTaskManagerDuringProcessing();
         cluster.start(null, out);
         awaitRestarted(jobIds.values(), 1);
 
@@ -251,10 +251,37 @@ class ClusterFailureTest {
                     .containsAll(history.badRecords);
         }
 
+        // The database password is nowhere a user or an operator could read it.
+        String password = db.password();
+        for (String job : jobIds.values()) {
+            assertThat(FlinkRest.get(cluster.restAddress(), "/jobs/" + job + "/config").toString()).doesNotContain(password);
+        }
+        try (var logs = Files.walk(cluster.logDirectory())) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(log, StandardCharsets.ISO_8859_1)).as("log %s", log).doesNotContain(password);
+            }
+        }
+        ProcessHandle.allProcesses().forEach(p -> assertThat(p.info().commandLine().orElse(""))
+                .as("command line of pid %d", p.pid()).doesNotContain(password));
+
         // The metrics reach Prometheus through the cluster's reporter.
         String scraped = scrapePrometheus();
         assertThat(scraped).contains("eventsIn").contains("event_type=\"click\"").contains("deadLettered")
                 .contains("rowsWritten").contains("table=\"user_retention\"").contains("transitions");
+    }
+
+    @Test
+    @Order(3)
+    void stopStopsEverything() throws Exception {
+        ByteArrayOutputStream stopped = new ByteArrayOutputStream();
+        cluster.stop(new PrintStream(stopped, true, StandardCharsets.UTF_8));
+        assertThat(stopped.toString(StandardCharsets.UTF_8)).contains("taskmanager-1  stopped", "jobmanager     stopped",
+                "kafka          stopped", "postgres       stopped");
+        assertThat(pids()).isEmpty();
+        assertThat(cluster.isRunning()).isFalse();
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        cluster.stop(new PrintStream(again, true, StandardCharsets.UTF_8));
+        assertThat(again.toString(StandardCharsets.UTF_8)).contains("kafka          was not running");
     }
 
     // ---- the history and its oracle inputs ----
@@ -421,6 +448,28 @@ class ClusterFailureTest {
         }
     }
 
+    /** Per consumer group: records of the event topics not yet committed by a checkpoint. */
+    private Map<String, Long> uncommitted() {
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (String topic : TOPICS.eventTopics()) {
+                for (int p = 0; p < LocalCluster.TOPIC_PARTITIONS; p++) {
+                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                }
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            for (String group : List.of("cft-retention", "cft-reach")) {
+                var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                lag.put(group, ends.entrySet().stream().mapToLong(e -> e.getValue().offset()
+                        - (committed.get(e.getKey()) == null ? 0 : committed.get(e.getKey()).offset())).sum());
+            }
+        } catch (Exception e) {
+            lag.put("unknown: " + e.getMessage(), -1L);
+        }
+        return lag;
+    }
+
     private Map<String, Set<String>> deadLettersByJob() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
@@ -474,11 +523,20 @@ class ClusterFailureTest {
         return pids;
     }
 
-    private void killTaskManager() throws Exception {
+    /** SIGKILL to the TaskManager; returns how many records were not yet behind a checkpoint, per job. */
+    private Map<String, Long> killTaskManager() throws Exception {
         ProcessHandle tm = cluster.taskManager(1).running().orElseThrow();
-        out.println("kill -9 taskmanager-1 (pid " + tm.pid() + ")");
+        Map<String, Long> inFlight = uncommitted();
+        out.println("kill -9 taskmanager-1 (pid " + tm.pid() + "); records not yet behind a checkpoint: " + inFlight);
         tm.destroyForcibly();
         await("the TaskManager to die", Duration.ofSeconds(30), () -> !tm.isAlive());
+        return inFlight;
+    }
+
+    /** A kill "during processing": the jobs still had records to read or to commit. */
+    private void killTaskManagerDuringProcessing() throws Exception {
+        assertThat(killTaskManager().values().stream().mapToLong(Long::longValue).sum())
+                .as("records in flight at the kill").isPositive();
     }
 
     private void terminateConnections(JdbcTarget db) throws Exception {

@@ -142,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Fresh simulation, fresh tables: the schema is created if missing and the demo's rows are cleared. */
-    private static void prepareTables(LocalPostgres postgres) throws Exception {
+    static void prepareTables(LocalPostgres postgres) throws Exception {
         try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
             ServingSchema.ensure(c);
             s.execute("TRUNCATE user_retention, retention_transitions, retention_cohorts, wom_reach, wom_daily");

@@ -44,13 +44,34 @@ public final class LocalFlink implements AutoCloseable {
 
     /** Builds {@code job}'s dataflow with its own configuration and submits it. */
     public JobID submit(PulseJob job) throws Exception {
+        return submit(job, new Configuration());
+    }
+
+    /** As {@link #submit(PulseJob)}, with {@code extra} Flink settings on top of the job's own. */
+    public JobID submit(PulseJob job, Configuration extra) throws Exception {
         job.prepareServingStore();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                job.job.flinkConfiguration(job.jobName()));
+        Configuration conf = job.job.flinkConfiguration(job.jobName());
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         job.build(env);
+        return submit(env);
+    }
+
+    /** Submits the dataflow defined in {@code env}. */
+    public JobID submit(StreamExecutionEnvironment env) throws Exception {
         JobGraph graph = env.getStreamGraph().getJobGraph();
         cluster.submitJob(graph).get(60, TimeUnit.SECONDS);
         return graph.getJobID();
+    }
+
+    /** Waits for a bounded job to finish; its net run time in milliseconds. */
+    public long awaitFinished(JobID job) throws Exception {
+        var result = cluster.requestJobResult(job).get(30, TimeUnit.MINUTES);
+        if (!result.isSuccess()) {
+            throw new IllegalStateException("Job " + job + " failed", result.getSerializedThrowable()
+                    .map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
+        }
+        return result.getNetRuntime();
     }
 
     public boolean isRunning(JobID job) throws Exception {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Customer Pulse 0.1.0",
         description = "Customer Pulse: live retention of every customer, computed by Flink from Kafka into PostgreSQL.",
         subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, BackfillCommand.class,
-            FitModelCommand.class, ClusterCommand.class, SubmitCommand.class, CancelCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+            FitModelCommand.class, ClusterCommand.class, SubmitCommand.class, CancelCommand.class, BenchCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCli implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,442 @@
+package io.customerpulse.local;
+
+import io.customerpulse.backfill.BackfillJob;
+import io.customerpulse.cli.PulseJob;
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.RowCounter;
+import io.customerpulse.generator.EventPublisher;
+import io.customerpulse.history.HistoryWriter;
+import io.customerpulse.ingest.IngestRouter;
+import io.customerpulse.ingest.TopicNames;
+import io.customerpulse.reach.ReachJob;
+import io.customerpulse.retention.RetentionJob;
+import io.customerpulse.retention.RetentionStatus;
+import io.customerpulse.retention.UserRetentionRow;
+import io.customerpulse.sink.JdbcTarget;
+import io.customerpulse.sink.RetentionTables;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * {@code ./pulse bench}: a fixed, seeded workload suite on this machine against a real in-process
+ * Kafka broker, a real PostgreSQL and a local Flink (MiniCluster, RocksDB, checkpoints). Prints a
+ * table with each figure's unit and method, the targets, and writes the figures as JSON.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
+        description = {"Measures throughput, latency, sink rate, state size and scaling on this machine with a fixed, seeded",
+            "workload, against a real Kafka broker and PostgreSQL; prints a table and writes the figures as JSON",
+            "(path printed last). Timings are medians of --runs runs after a warm-up."})
+public final class BenchCommand implements Callable<Integer> {
+    static final long START = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+    static final List<BenchFigures.Target> TARGETS = List.of(
+            new BenchFigures.Target("retention_live / raw_ingest", true, 0.5),
+            new BenchFigures.Target("both_live / raw_ingest", true, 0.35),
+            new BenchFigures.Target("retention_live / sql_equivalent", true, 1.5),
+            new BenchFigures.Target("backfill / retention_live", true, 2.5),
+            new BenchFigures.Target("sink_rows", true, 50_000),
+            new BenchFigures.Target("rows_per_event", false, 1.0),
+            new BenchFigures.Target("latency_p99_ms", false, 1_000),
+            new BenchFigures.Target("retention_state_bytes_per_user", false, 150),
+            new BenchFigures.Target("retention_live_1e7_users / retention_live_1e4_users", true, 0.8));
+
+    @Option(names = "--events", defaultValue = "200000", description = "Events of the main workload. Default: ${DEFAULT-VALUE}.")
+    int events;
+
+    @Option(names = "--users", defaultValue = "20000", description = "Distinct users of the main workload. Default: ${DEFAULT-VALUE}.")
+    int users;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs per figure (after one warm-up run). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job. Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(names = "--full", description = "Also the scaling points at 10^6 and 10^7 users (long: tens of millions of events).")
+    boolean full;
+
+    @Option(names = "--out", paramLabel = "<file>", description = "Where the JSON goes. Default: .pulse/bench/bench-<time>.json.")
+    Path outFile;
+
+    PrintStream out = System.out;
+
+    private LocalKafka kafka;
+    private LocalPostgres postgres;
+    private LocalFlink flink;
+    private Path dir;
+    private int runCounter;
+
+    @Override
+    public Integer call() throws Exception {
+        dir = PulseHome.runDirectory().resolve("bench");
+        BenchFigures figures = new BenchFigures(out);
+        long suiteStart = System.currentTimeMillis();
+        try (LocalKafka k = LocalKafka.start();
+             LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
+             LocalFlink f = LocalFlink.start(2 * parallelism)) {
+            kafka = k;
+            postgres = pg;
+            flink = f;
+            DemoCommand.prepareTables(postgres);
+            BenchWorkload main = new BenchWorkload(7, users, events, START, 60);
+            TopicNames topics = publish(main, "main");
+            out.printf("Workload: %,d events of %,d users over 60 days (75%% clicks, 12%% purchases, 13%% shares), parallelism %d%n",
+                    events, users, parallelism);
+
+            out.println("Warm-up ...");
+            live(topics, events, RetentionJob::new, ReachJob::new);
+
+            String liveHow = "events/s from first to last record read, sink and checkpoints on (median of " + runs + ")";
+            figures.put("raw_ingest", median(() -> live(topics, events, RawIngestJob::new).rate()), "events/s",
+                    "Kafka source, Avro decoding, validation, watermarks, then nothing (median of " + runs + ")");
+            List<Double> rowsPerEvent = new ArrayList<>();
+            figures.put("retention_live", median(() -> {
+                LiveRun run = live(topics, events, RetentionJob::new);
+                rowsPerEvent.add(run.rowsWritten() / (double) events);
+                return run.rate();
+            }), "events/s", "retention job, " + liveHow);
+            figures.put("reach_live", median(() -> live(topics, events, ReachJob::new).rate()), "events/s", "reach job, " + liveHow);
+            figures.put("both_live", median(() -> live(topics, events, RetentionJob::new, ReachJob::new).rate()), "events/s",
+                    "both jobs at once on the same topics, each event through both (median of " + runs + ")");
+
+            Path history = writeHistory(main);
+            figures.put("backfill", median(() -> backfill(history, "retention")), "events/s",
+                    "./pulse backfill --only retention of the same events from a .jsonl.gz file, BATCH mode, net job run time");
+            figures.put("backfill_both", median(() -> backfill(history, "all")), "events/s",
+                    "./pulse backfill of both jobs' tables from the same file");
+
+            figures.put("sink_rows", median(() -> sinkRows(200_000)), "rows/s",
+                    "200,000 distinct user_retention rows through the JDBC upsert sink (batches of 5,000), net run time");
+            figures.put("rows_per_event", BenchFigures.median(rowsPerEvent), "rows/event",
+                    "rows handed to PostgreSQL by retention_live, all three tables, per event read");
+
+            double halfLoad = figures.get("retention_live").orElseThrow().value() / 2;
+            double[] latency = latency(halfLoad, Duration.ofSeconds(20));
+            figures.put("latency_p50_ms", latency[0], "ms", String.format(
+                    "event time (= wall clock at publish) to the row's recorded_at, at %,.0f events/s (half of retention_live), "
+                            + "--allowed-lateness 0s --flush-interval 250ms", halfLoad));
+            figures.put("latency_p99_ms", latency[1], "ms", "as latency_p50_ms");
+
+            StateFigures retentionState = state(topics, events, users, RetentionJob::new);
+            figures.put("retention_state_bytes_per_user", retentionState.bytesPerUser(), "bytes",
+                    "RocksDB estimate-live-data-size of every state, summed, after the workload and a checkpoint, / users");
+            figures.put("retention_checkpoint_ms", retentionState.checkpointMs(), "ms",
+                    "median end-to-end duration of the retention job's checkpoints (2 s interval, incremental)");
+            StateFigures reachState = state(topics, events, users, ReachJob::new);
+            figures.put("reach_state_bytes_per_user", reachState.bytesPerUser(), "bytes", "as retention_state_bytes_per_user");
+            figures.put("reach_checkpoint_ms", reachState.checkpointMs(), "ms", "as retention_checkpoint_ms");
+
+            List<Integer> sizes = new ArrayList<>(List.of(10_000, 100_000));
+            if (full) {
+                sizes.addAll(List.of(1_000_000, 10_000_000));
+            }
+            for (int n : sizes) {
+                int workloadEvents = Math.max(events, 2 * n);
+                TopicNames scaled = publish(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
+                figures.put("retention_live_" + exponent(n) + "_users", median(() -> live(scaled, workloadEvents, RetentionJob::new).rate()),
+                        "events/s", String.format("retention job on %,d events of %,d users (median of %d)", workloadEvents, n, runs));
+            }
+        }
+        out.printf("%nSuite time: %s%n", Duration.ofMillis(System.currentTimeMillis() - suiteStart).withNanos(0));
+        figures.print(out, TARGETS);
+        Path json = outFile != null ? outFile : dir.resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
+        figures.writeJson(json);
+        out.println();
+        out.println(json.toAbsolutePath());
+        return 0;
+    }
+
+    private static String exponent(int n) {
+        return "1e" + Math.round(Math.log10(n));
+    }
+
+    private interface Measurement {
+        double measure() throws Exception;
+    }
+
+    private double median(Measurement measurement) throws Exception {
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            values.add(measurement.measure());
+        }
+        return BenchFigures.median(values);
+    }
+
+    // ---- workloads ----
+
+    private TopicNames publish(BenchWorkload workload, String name) throws Exception {
+        TopicNames topics = new TopicNames("bench-" + name + "-clicks", "bench-" + name + "-purchases",
+                "bench-" + name + "-shares", "bench-dead-letters");
+        kafka.createTopics(topics, 2);
+        try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), topics, new Properties())) {
+            workload.forEach(publisher::publish);
+            publisher.flush();
+        }
+        return topics;
+    }
+
+    private Path writeHistory(BenchWorkload workload) throws Exception {
+        Path file = dir.resolve("history").resolve("bench-main.jsonl.gz");
+        java.nio.file.Files.createDirectories(file.getParent());
+        try (HistoryWriter writer = new HistoryWriter(file)) {
+            workload.forEach(e -> {
+                try {
+                    writer.write(e);
+                } catch (java.io.IOException ioe) {
+                    throw new java.io.UncheckedIOException(ioe);
+                }
+            });
+        }
+        return file;
+    }
+
+    // ---- live runs ----
+
+    record LiveRun(double rate, long rowsWritten) {}
+
+    /**
+     * The jobs on fresh tables and fresh consumer groups, until each has read {@code expected}
+     * records: events/s from the first record read to the last, by the jobs' own clock.
+     */
+    @SafeVarargs
+    private LiveRun live(TopicNames topics, long expected, Supplier<? extends PulseJob>... jobs) throws Exception {
+        DemoCommand.prepareTables(postgres);
+        List<JobID> ids = new ArrayList<>();
+        int run = ++runCounter;
+        for (Supplier<? extends PulseJob> job : jobs) {
+            ids.add(flink.submit(configure(job.get(), topics, "bench-" + run, List.of())));
+        }
+        try {
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
+            while (true) {
+                List<Map<String, Object>> accumulators = new ArrayList<>();
+                for (JobID id : ids) {
+                    accumulators.add(flink.accumulators(id));
+                }
+                if (accumulators.stream().allMatch(a -> number(a.get(IngestRouter.RECORDS_READ)) >= expected)) {
+                    // The jobs time their own reads; accumulators only reach us with heartbeats.
+                    long first = accumulators.stream().mapToLong(a -> number(a.get(IngestRouter.FIRST_READ_AT))).min().orElseThrow();
+                    long last = accumulators.stream().mapToLong(a -> number(a.get(IngestRouter.LAST_READ_AT))).max().orElseThrow();
+                    long rows = 0;
+                    for (Map<String, Object> a : accumulators) {
+                        for (var acc : a.entrySet()) {
+                            if (acc.getKey().startsWith(RowCounter.accumulatorName(""))) {
+                                rows += number(acc.getValue());
+                            }
+                        }
+                    }
+                    return new LiveRun(expected * 1000.0 / Math.max(1, last - first), rows);
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("The jobs did not read " + expected + " records in 30 minutes");
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            for (JobID id : ids) {
+                flink.cancelAndWait(id);
+            }
+        }
+    }
+
+    private <J extends PulseJob> J configure(J job, TopicNames topics, String group, List<String> extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--clicks-topic", topics.clicks(), "--purchases-topic", topics.purchases(), "--shares-topic", topics.shares(),
+                "--dead-letter-topic", topics.deadLetters(), "--group-id", group + "-" + job.jobName(),
+                "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
+                "--max-ahead", "3650d", "--parallelism", Integer.toString(parallelism)));
+        args.addAll(extra);
+        new CommandLine(job).parseArgs(args.toArray(String[]::new));
+        job.jdbc.password = postgres.appTarget().password();
+        return job;
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    // ---- backfill, sink ----
+
+    private double backfill(Path history, String only) throws Exception {
+        DemoCommand.prepareTables(postgres);
+        BackfillJob backfill = new BackfillJob();
+        new CommandLine(backfill).parseArgs("--input", history.toString(), "--only", only,
+                "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
+                "--dead-letters", dir.resolve("dead-letters").toString(), "--max-ahead", "3650d",
+                "--parallelism", Integer.toString(parallelism));
+        backfill.jdbc.password = postgres.appTarget().password();
+        var result = backfill.run(StreamExecutionEnvironment.getExecutionEnvironment(backfill.configuration()));
+        return events * 1000.0 / result.getNetRuntime();
+    }
+
+    private double sinkRows(int rows) throws Exception {
+        DemoCommand.prepareTables(postgres);
+        RetentionJob options = configure(new RetentionJob(), TopicNames.DEFAULTS, "bench-sink", List.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                options.job.flinkConfiguration("customer-pulse-bench-sink"));
+        JdbcTarget target = postgres.appTarget();
+        env.fromSequence(0, rows - 1).uid("bench-row-numbers")
+                .map(new SyntheticRow()).uid("bench-synthetic-rows")
+                .returns(TypeInformation.of(UserRetentionRow.class))
+                .sinkTo(RetentionTables.userRetention(target, options.job.sinkExecution())).uid("bench-user-retention-sink");
+        return rows * 1000.0 / flink.awaitFinished(flink.submit(env));
+    }
+
+    /** A plausible user_retention row for user n. */
+    private static final class SyntheticRow implements MapFunction<Long, UserRetentionRow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public UserRetentionRow map(Long n) {
+            UserRetentionRow r = new UserRetentionRow();
+            r.userId = "sink-" + n;
+            r.status = RetentionStatus.ACTIVE.word();
+            r.activityScore = n % 97 / 3.0;
+            r.firstSeenAt = START + n;
+            r.lastActiveAt = START + 86_400_000L + n;
+            r.acquisitionChannel = "app";
+            r.clicks = n % 50;
+            r.shares = n % 7;
+            r.purchases = n % 5;
+            r.revenueMinor = n % 5 * 1999;
+            r.riskAfterDays = 14;
+            r.asOf = START + 86_400_000L + n;
+            return r;
+        }
+    }
+
+    // ---- latency ----
+
+    /** p50 and p99 of event time to recorded_at of each new user's first transition, at {@code rate} events/s. */
+    private double[] latency(double rate, Duration duration) throws Exception {
+        DemoCommand.prepareTables(postgres);
+        TopicNames topics = new TopicNames("bench-latency-clicks", "bench-latency-purchases", "bench-latency-shares",
+                "bench-dead-letters");
+        kafka.createTopics(topics, 2);
+        JobID id = flink.submit(configure(new RetentionJob(), topics, "bench-latency",
+                List.of("--allowed-lateness", "0s", "--flush-interval", "250ms")));
+        long measureFrom;
+        try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), topics, new Properties())) {
+            Thread.sleep(5_000); // the job is up and reading
+            long start = System.nanoTime();
+            long total = (long) (rate * duration.toSeconds());
+            measureFrom = System.currentTimeMillis() + 5_000; // the first seconds warm up
+            EventType[] types = EventType.values();
+            for (long i = 0; i < total; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                publisher.publish(latencyEvent(i, types[(int) (i % types.length)]));
+            }
+            publisher.flush();
+            Thread.sleep(3_000);
+        } finally {
+            flink.cancelAndWait(id);
+        }
+        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), count(*)
+                     FROM (SELECT extract(epoch FROM recorded_at - transition_at) * 1000 AS ms FROM retention_transitions
+                           WHERE from_status IS NULL AND transition_at >= to_timestamp(%d / 1000.0)) t""".formatted(measureFrom))) {
+            rs.next();
+            out.printf("latency: %,d rows measured%n", rs.getLong(3));
+            return new double[] {rs.getDouble(1), rs.getDouble(2)};
+        }
+    }
+
+    private static PulseEvent latencyEvent(long i, EventType type) {
+        PulseEvent e = new PulseEvent();
+        e.type = type;
+        e.eventId = "lat-" + i;
+        e.userId = "lat-user-" + i;
+        e.eventTime = System.currentTimeMillis();
+        e.channel = "app";
+        e.page = "/home";
+        e.orderId = "lat-order-" + i;
+        e.amountMinor = 1999;
+        e.currency = "CNY";
+        e.shareId = type == EventType.SHARE ? "lat-share-" + i : null;
+        return e;
+    }
+
+    // ---- state size, checkpoints ----
+
+    record StateFigures(double bytesPerUser, double checkpointMs) {}
+
+    private StateFigures state(TopicNames topics, long expected, int users, Supplier<? extends PulseJob> job) throws Exception {
+        DemoCommand.prepareTables(postgres);
+        Configuration rocksDbMetrics = new Configuration();
+        rocksDbMetrics.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
+        JobID id = flink.submit(configure(job.get(), topics, "bench-state-" + ++runCounter,
+                List.of("--checkpoint-interval", "2s")), rocksDbMetrics);
+        try {
+            while (number(flink.accumulators(id).get(IngestRouter.RECORDS_READ)) < expected) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(1_000);
+            long completed = checkpointsCompleted(id);
+            while (checkpointsCompleted(id) < completed + 2) {
+                Thread.sleep(200);
+            }
+            double bytes = sumMetric(id, "estimate-live-data-size");
+            JsonNode summary = FlinkRest.checkpoints(flink.restAddress(), id.toHexString()).path("summary");
+            double checkpointMs = summary.path("end_to_end_duration").path("p50").asDouble(
+                    summary.path("end_to_end_duration").path("avg").asDouble());
+            return new StateFigures(bytes / users, checkpointMs);
+        } finally {
+            flink.cancelAndWait(id);
+        }
+    }
+
+    private long checkpointsCompleted(JobID id) throws Exception {
+        return FlinkRest.checkpoints(flink.restAddress(), id.toHexString()).path("counts").path("completed").asLong();
+    }
+
+    /** The sum, over every vertex and subtask, of the metrics whose name ends with {@code suffix}. */
+    private double sumMetric(JobID id, String suffix) throws Exception {
+        double sum = 0;
+        var rest = flink.restAddress();
+        for (JsonNode vertex : FlinkRest.job(rest, id.toHexString()).path("vertices")) {
+            String base = "/jobs/" + id.toHexString() + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            List<String> names = new ArrayList<>();
+            for (JsonNode metric : FlinkRest.get(rest, base)) {
+                if (metric.path("id").asText().endsWith(suffix)) {
+                    names.add(metric.path("id").asText());
+                }
+            }
+            if (!names.isEmpty()) {
+                for (JsonNode value : FlinkRest.get(rest, base + "?agg=sum&get=" + String.join(",", names))) {
+                    sum += value.path("sum").asDouble();
+                }
+            }
+        }
+        return sum;
+    }
+}

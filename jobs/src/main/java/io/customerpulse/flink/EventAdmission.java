@@ -1,5 +1,6 @@
 package io.customerpulse.flink;
 
+import io.customerpulse.events.DuplicateRule;
 import io.customerpulse.events.PulseEvent;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -10,10 +11,13 @@ import org.apache.flink.streaming.api.TimerService;
 import java.time.Duration;
 
 /**
- * The check every keyed operator makes on an arriving event: a duplicate of an event accepted
- * within the dedup horizon is dropped (metric {@code duplicatesDropped}); an event behind the
- * event-time clock is late (metric {@code lateEvents}, the caller dead-letters it); anything else
- * is admitted and its id remembered.
+ * The checks every keyed operator makes on an event, carrying out {@link DuplicateRule}: on
+ * arrival ({@link #admit}) a copy whose fate is already sealed is dropped as a duplicate (metric
+ * {@code duplicatesDropped}); an event behind the event-time clock is late (metric
+ * {@code lateEvents}, the caller dead-letters it); anything else is admitted, for the caller to
+ * hold until the watermark passes it. As the caller applies its held events in event-time order
+ * it asks {@link #counts} of each: the first copy of an id in event time counts and is remembered,
+ * whatever the order the copies arrived in; the others are duplicates (counted there, once).
  *
  * <p>The owning function implements {@code CheckpointedFunction} and calls
  * {@link #initializeState} from its {@code initializeState} and {@link #snapshotState} from its
@@ -23,7 +27,7 @@ public final class EventAdmission {
     public enum Verdict { ADMITTED, DUPLICATE, LATE }
 
     private final String name;
-    private final Duration dedupHorizon;
+    private final DuplicateRule rule;
     private final LateBoundary late = new LateBoundary();
     private RecentEventIds seen;
     private Counter duplicates;
@@ -33,7 +37,7 @@ public final class EventAdmission {
 
     public EventAdmission(String name, Duration dedupHorizon) {
         this.name = name;
-        this.dedupHorizon = dedupHorizon;
+        this.rule = new DuplicateRule(dedupHorizon);
     }
 
     public void initializeState(FunctionInitializationContext context) throws Exception {
@@ -45,7 +49,7 @@ public final class EventAdmission {
     }
 
     public void open(RuntimeContext context) {
-        seen = new RecentEventIds(context, name + "-seen-event-ids", dedupHorizon);
+        seen = new RecentEventIds(context, name + "-seen-event-ids", rule);
         duplicates = context.getMetricGroup().counter("duplicatesDropped");
         lateEvents = context.getMetricGroup().counter("lateEvents");
         duplicatesTotal = context.getLongCounter(duplicatesAccumulator(name));
@@ -56,20 +60,44 @@ public final class EventAdmission {
         return name + ".duplicates";
     }
 
-    public Verdict admit(PulseEvent event, TimerService timers) throws Exception {
-        if (seen.isDuplicate(event.eventId, event.eventTime)) {
-            duplicates.inc();
-            duplicatesTotal.add(1);
-            return Verdict.DUPLICATE;
-        }
+    /**
+     * The verdict on an arriving event; an admitted one is to be held until the watermark passes it
+     * and then to go through {@link #counts}.
+     *
+     * @param copyHeldAtSameInstant whether the caller already holds an event with the same id and
+     *                              event time
+     */
+    public Verdict admit(PulseEvent event, boolean copyHeldAtSameInstant, TimerService timers) throws Exception {
         lastBoundary = late.boundary(timers);
         // A watermark W promises no more events at or before W.
-        if (lastBoundary != Long.MIN_VALUE && event.eventTime <= lastBoundary) {
+        boolean isLate = lastBoundary != Long.MIN_VALUE && event.eventTime <= lastBoundary;
+        if (rule.isDuplicateOnArrival(seen.countedAt(event.eventId), event.eventTime, copyHeldAtSameInstant, isLate)) {
+            dropped();
+            return Verdict.DUPLICATE;
+        }
+        if (isLate) {
             lateEvents.inc();
             return Verdict.LATE;
         }
-        seen.remember(event.eventId, event.eventTime);
         return Verdict.ADMITTED;
+    }
+
+    /**
+     * Whether an admitted event counts, asked when it is applied (in event-time order): if so its id
+     * is remembered, else it is a duplicate and counted as one.
+     */
+    public boolean counts(PulseEvent event) throws Exception {
+        if (!rule.countsWhenApplied(seen.countedAt(event.eventId), event.eventTime)) {
+            dropped();
+            return false;
+        }
+        seen.remember(event.eventId, event.eventTime);
+        return true;
+    }
+
+    private void dropped() {
+        duplicates.inc();
+        duplicatesTotal.add(1);
     }
 
     /** Why the last refused event was late, for its dead letter. */
@@ -83,7 +111,7 @@ public final class EventAdmission {
         late.observe(timers);
     }
 
-    /** The remembered ids, for their sweeps and for forgetting an event refused later. */
+    /** The remembered ids, for their sweeps and for forgetting an event refused after all. */
     public RecentEventIds seenEventIds() {
         return seen;
     }

@@ -66,6 +66,12 @@ public final class HeldEvents<T> {
         return byTime.get(time);
     }
 
+    /** Whether an item held for {@code time} matches {@code match}. */
+    public boolean holdsAt(long time, java.util.function.Predicate<T> match) throws Exception {
+        List<T> held = byTime.get(time);
+        return held != null && held.stream().anyMatch(match);
+    }
+
     /** Replaces what is held for {@code time} (an empty list releases it; no timer is registered). */
     public void replace(long time, List<T> items) throws Exception {
         if (items.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.customerpulse.flink;
 
+import io.customerpulse.events.DuplicateRule;
+
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -9,44 +11,47 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The event ids a key accepted within the dedup horizon, to drop at-least-once duplicates.
+ * The event ids a key counted within the dedup horizon, each with the event time of its last
+ * counted copy: the memory {@link DuplicateRule} decides on (that class says which copy counts).
  *
- * <p>An event is a duplicate when an event with the same id was accepted less than the horizon
- * away from it in event time. The decision looks only at event times, never at when ids are
- * forgotten, so a backfill (which sees every event before any sweep) decides exactly as live
- * processing does. Forgetting runs on event time (a sweep timer), not processing-time TTL, and
- * only drops ids no future event can be within the horizon of; sweeps are rounded up to the hour
- * so that one sweep clears many ids.
+ * <p>Ids are remembered when a copy is applied, not when it arrives, so what is remembered is
+ * final. Forgetting runs on event time (a sweep timer), not processing-time TTL, and only drops
+ * ids no future event can be within the horizon of; sweeps are rounded up to the hour so that one
+ * sweep clears many ids. The state (name and type) is the one earlier builds filled on arrival;
+ * {@link DuplicateRule#countsWhenApplied} reads such entries correctly.
  */
 public final class RecentEventIds {
     public static final long NO_SWEEP = Long.MAX_VALUE;
     static final long SWEEP_GRANULARITY_MS = 3_600_000L;
 
     private final MapState<String, Long> timeById;
-    private final long horizonMs;
+    private final DuplicateRule rule;
 
-    public RecentEventIds(RuntimeContext context, String name, java.time.Duration horizon) {
+    public RecentEventIds(RuntimeContext context, String name, DuplicateRule rule) {
         this.timeById = context.getMapState(new MapStateDescriptor<>(name, Types.STRING, Types.LONG));
-        this.horizonMs = horizon.toMillis();
+        this.rule = rule;
     }
 
-    /** Whether {@code eventId} at {@code eventTime} repeats an accepted event within the horizon. */
-    public boolean isDuplicate(String eventId, long eventTime) throws Exception {
-        Long accepted = timeById.get(eventId);
-        return accepted != null && Math.abs(eventTime - accepted) < horizonMs;
+    /** The event time of the last counted copy of {@code eventId}, or null if none is remembered. */
+    public Long countedAt(String eventId) throws Exception {
+        return timeById.get(eventId);
     }
 
     public void remember(String eventId, long eventTime) throws Exception {
         timeById.put(eventId, eventTime);
     }
 
-    public void forget(String eventId) throws Exception {
-        timeById.remove(eventId);
+    /** Forgets {@code eventId} if it is remembered at {@code eventTime} (an event refused after all). */
+    public void forget(String eventId, long eventTime) throws Exception {
+        Long remembered = timeById.get(eventId);
+        if (remembered != null && remembered == eventTime) {
+            timeById.remove(eventId);
+        }
     }
 
     /** When the id of an event at {@code eventTime} may be forgotten (rounded up to the hour). */
     public long sweepDueFor(long eventTime) {
-        return roundUp(eventTime + horizonMs, SWEEP_GRANULARITY_MS);
+        return roundUp(rule.forgettableFrom(eventTime), SWEEP_GRANULARITY_MS);
     }
 
     /**
@@ -59,7 +64,7 @@ public final class RecentEventIds {
         Iterator<Map.Entry<String, Long>> it = timeById.iterator();
         while (it.hasNext()) {
             long eventTime = it.next().getValue();
-            if (eventTime + horizonMs <= now) {
+            if (rule.forgettableFrom(eventTime) <= now) {
                 it.remove();
             } else {
                 oldestKept = Math.min(oldestKept, eventTime);

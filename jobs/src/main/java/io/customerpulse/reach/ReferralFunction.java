@@ -101,7 +101,8 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         }
         if (r.status == ShareStatus.NONE) {
             // Straight from ingestion: events carrying a share were checked by the resolver.
-            switch (admission.admit(r.event, ctx.timerService())) {
+            boolean copyHeld = held.holdsAt(r.event.eventTime, h -> h.event.eventId.equals(r.event.eventId));
+            switch (admission.admit(r.event, copyHeld, ctx.timerService())) {
                 case DUPLICATE -> {
                     return;
                 }
@@ -186,6 +187,9 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
                 state.blockedTimes.add(0, t);
                 held.replace(t, new ArrayList<>(due.subList(i, due.size())));
                 return;
+            }
+            if (r.status == ShareStatus.NONE && !admission.counts(r.event)) {
+                continue; // an earlier copy of its id counted within the dedup horizon
             }
             timeline.apply(user, state, r, this::firstTouchBy, output);
         }

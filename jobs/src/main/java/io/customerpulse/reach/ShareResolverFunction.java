@@ -32,10 +32,10 @@ import java.util.List;
  *
  * <p>Share events and events carrying a share are held until the watermark passes them and then
  * handled in event-time order, so "the first share event" means the first in event time, live or
- * in a backfill. An event whose share is not known yet goes on to its user as
- * {@link ShareStatus#PENDING} and waits here up to the share wait (1 day of event time); the
- * verdict follows it when the share event arrives or the wait runs out (then it is a dead letter
- * {@code unknown_share}, and organic for word of mouth).
+ * in a backfill (and of the copies of an event id, the earliest counts). An event whose share is
+ * not known yet goes on to its user as {@link ShareStatus#PENDING} and waits here up to the share
+ * wait (1 day of event time); the verdict follows it when the share event arrives or the wait runs
+ * out (then it is a dead letter {@code unknown_share}, and organic for word of mouth).
  *
  * <p>Outputs: main = events with their share resolved, for the users' timelines; side outputs:
  * K-factor increments (shares, touches) and dead letters (late, conflict, unknown share).
@@ -93,7 +93,8 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         if (clock.isBeyondEnd(event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // after a backfill's --as-of
         }
-        switch (admission.admit(event, ctx.timerService())) {
+        boolean copyHeld = held.holdsAt(event.eventTime, e -> e.eventId.equals(event.eventId));
+        switch (admission.admit(event, copyHeld, ctx.timerService())) {
             case DUPLICATE -> {
                 return;
             }
@@ -120,6 +121,9 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         if (due != null) {
             due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
             for (PulseEvent event : due) {
+                if (!admission.counts(event)) {
+                    continue; // an earlier copy of its id counted within the dedup horizon
+                }
                 if (event.type == EventType.SHARE) {
                     claim(share, event, ctx, out);
                 } else {

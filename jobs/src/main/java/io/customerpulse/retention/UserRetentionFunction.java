@@ -37,8 +37,10 @@ import java.util.Map;
  * <p>Order: an arriving event is held in state until the watermark passes its event time and
  * then applied, so every user's events are applied in event-time order whatever order they
  * arrived in. That makes transitions and rows a function of the events alone: live processing, a
- * replay and a backfill produce the same history. The price is that a row appears once the
- * watermark (max event time minus the allowed lateness) has passed the event.
+ * replay and a backfill produce the same history. Duplicates are decided there too
+ * ({@link EventAdmission#counts}), so of the copies of an event id the earliest in event time
+ * counts. The price is that a row appears once the watermark (max event time minus the allowed
+ * lateness) has passed the event.
  *
  * <p>Timers: one event-time timer per held event time; one status timer at the next instant the
  * status would change without new activity, so an at_risk, dormant or churned user is noticed at
@@ -136,7 +138,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             eventsAfterClockEndTotal.add(1);
             return;
         }
-        switch (admission.admit(event, ctx.timerService())) {
+        boolean copyHeld = heldEvents.holdsAt(event.eventTime, e -> e.eventId.equals(event.eventId));
+        switch (admission.admit(event, copyHeld, ctx.timerService())) {
             case DUPLICATE -> {
                 return;
             }
@@ -175,12 +178,16 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
             for (PulseEvent event : due) {
                 if (!state.isEmpty() && event.eventTime < state.clock) {
-                    // Only after a restore: the event arrived behind this user's own clock.
-                    seenEventIds.forget(event.eventId);
+                    // Only after a restore: the event arrived behind this user's own clock. (A
+                    // savepoint of a build that remembered ids on arrival may remember this one.)
+                    seenEventIds.forget(event.eventId, event.eventTime);
                     ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT,
                             "event_time is behind the user's clock " + java.time.Instant.ofEpochMilli(state.clock)
                                     + " (arrived after a restart)"));
                     continue;
+                }
+                if (!admission.counts(event)) {
+                    continue; // an earlier copy of its id counted within the dedup horizon
                 }
                 calculator.apply(state, event, output);
                 eventsApplied.inc();

@@ -5,6 +5,7 @@ import static io.customerpulse.testing.Times.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.testing.Events;
 import io.customerpulse.testing.Harnesses;
@@ -107,6 +108,28 @@ class ReferralFunctionTest {
         h.processWatermark(at(2, 0));
         assertThat(updates()).containsExactly("REACH alice", "ATTRIBUTED_PURCHASE alice 100", "ACQUIRED_REVENUE alice 100");
         assertThat(h.getSideOutput(ReferralFunction.LATE_EVENTS)).hasSize(1);
+    }
+
+    @Test
+    void anEventArrivingBeforeAnEarlierCopyOfItsIdIsTheDuplicate() throws Exception {
+        send(touch(Events.click("c1", "bob", at(0, 10)), "alice"));
+        send(direct(Events.purchase("p1", "bob", at(8, 10), 100))); // the later copy arrives first: past the attribution window
+        send(direct(Events.purchase("p1", "bob", at(6, 10), 100))); // the earlier one, within it
+        h.processWatermark(day(30));
+
+        assertThat(updates()).containsExactly("REACH alice", "ATTRIBUTED_PURCHASE alice 100", "ACQUIRED_REVENUE alice 100");
+        assertThat(h.extractOutputValues().get(1).at).isEqualTo(at(6, 10));
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("referral"))).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isZero();
+        // Left behind: exactly what the same events without the duplicate leave.
+        var control = Harnesses.keyed(new ReferralFunction(ReachSettings.defaults()), (ReferralEvent r) -> r.event.userId);
+        for (ReferralEvent r : List.of(touch(Events.click("c1", "bob", at(0, 10)), "alice"),
+                direct(Events.purchase("p1", "bob", at(6, 10), 100)))) {
+            control.processElement(r, r.event.eventTime);
+        }
+        control.processWatermark(day(30));
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(Harnesses.numKeyedStateEntries(control));
+        control.close();
     }
 
     private static PulseEvent copy(PulseEvent e) {

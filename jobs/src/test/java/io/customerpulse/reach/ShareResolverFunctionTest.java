@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.testing.Events;
 import io.customerpulse.testing.Harnesses;
@@ -119,5 +120,35 @@ class ShareResolverFunctionTest {
         assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "c1:TOUCH of alice");
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // only the share's owner
+    }
+
+    @Test
+    void aClickArrivingBeforeAnEarlierCopyOfItsIdIsTheDuplicate() throws Exception {
+        send(Events.share("sh1", "alice", at(0, 10), "s1"));
+        send(click("c1", "bob", at(2, 12), "s1")); // the later copy arrives first ...
+        send(click("c1", "bob", at(0, 12), "s1")); // ... the earlier one while both are ahead of the watermark
+        h.processWatermark(day(30));
+
+        assertThat(h.extractOutputValues()).extracting(r -> r.event.eventId + ":" + r.status + "@" + r.event.eventTime)
+                .containsExactly("sh1:OWN_SHARE@" + at(0, 10), "c1:TOUCH@" + at(0, 12));
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("share"))).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // only the share's owner
+    }
+
+    @Test
+    void aShareEventArrivingBeforeAnEarlierCopyOfItsIdIsTheDuplicate() throws Exception {
+        send(Events.share("sh1", "alice", at(2, 10), "s1")); // the later copy arrives first
+        send(click("c1", "bob", at(1, 12), "s1"));           // a touch between the two copies
+        send(Events.share("sh1", "alice", at(0, 10), "s1")); // the earlier copy creates the share
+        h.processWatermark(day(30));
+
+        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "c1:TOUCH of alice"); // no wait for the share
+        assertThat(h.extractOutputValues().get(0).event.eventTime).isEqualTo(at(0, 10));
+        assertThat(daily()).containsExactly("share@2025-01-01/app", "touch@2025-01-01/app");
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("share"))).isEqualTo(1);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1);
     }
 }

@@ -29,7 +29,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -73,13 +72,11 @@ class RetentionReferenceWorkflowTest {
     }
 
     /**
-     * KNOWN DISAGREEMENT, disabled until the job is fixed: README "Late events": an event that
-     * arrives out of order but within the allowed lateness counts exactly as if it had arrived in
-     * order; and a backfill (events sorted by event time) keeps the earliest. The job keeps the
-     * copy that arrives first: here it drops the day-0 click and counts the day-3 one
-     * (first_seen_at, last_active_at, score and cohorts differ from the in-order result).
+     * README "Late events": an event that arrives out of order but within the allowed lateness
+     * counts exactly as if it had arrived in order; a backfill (events sorted by event time) keeps
+     * the earliest copy of an id. Here the day-3 copy arrives before the day-0 one: the day-0 click
+     * counts and the day-3 one is the duplicate.
      */
-    @Disabled("the job's dedup depends on arrival order within the lateness; see the javadoc")
     @Test
     void anIdReusedWithinTheHorizonCountsItsEarliestEventWhateverTheArrivalOrder() throws Exception {
         PulseEvent other = Events.click("o", "x", at(0, 9));
@@ -103,9 +100,9 @@ class RetentionReferenceWorkflowTest {
     /**
      * About 60 days of generated traffic (duplicates at the same event time included), plus copies
      * of a few events re-sent with the same event_id 8 and 16 days later: outside the 7-day dedup
-     * horizon of each other, so each counts whatever the arrival order. (Copies inside the horizon
-     * that arrive before their original, within the lateness, are counted differently by the job:
-     * see {@link #anIdReusedWithinTheHorizonCountsItsEarliestEventWhateverTheArrivalOrder}.)
+     * horizon of each other, so each counts whatever the arrival order; and copies of a few other
+     * events 2 minutes later that arrive just before their original (within the 5-minute lateness):
+     * inside the horizon, so the original counts and the copy is the duplicate.
      */
     private History history() {
         long start = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
@@ -138,6 +135,14 @@ class RetentionReferenceWorkflowTest {
             }
             input.add(at, decoder.decode(e.type, null, EventCodec.encode(EventMapper.toAvro(e)), e.type.word() + "s", 0,
                     offset++, System.currentTimeMillis()));
+        }
+        for (int i = input.size() - 1; i >= 0; i--) {
+            if (random.nextDouble() < 0.01) {
+                PulseEvent copy = EventMapper.toPulseEvent(EventMapper.toAvro(input.get(i).event));
+                copy.eventTime += Duration.ofMinutes(2).toMillis();
+                input.add(i, decoder.decode(copy.type, null, EventCodec.encode(EventMapper.toAvro(copy)),
+                        copy.type.word() + "s", 0, offset++, System.currentTimeMillis()));
+            }
         }
         List<PulseEvent> admitted = new ArrayList<>();
         long newest = Long.MIN_VALUE;

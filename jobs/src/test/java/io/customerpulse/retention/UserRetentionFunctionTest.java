@@ -12,6 +12,7 @@ import io.customerpulse.events.EventCodec;
 import io.customerpulse.events.EventMapper;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.testing.Harnesses;
 
@@ -117,6 +118,41 @@ class UserRetentionFunctionTest {
         assertThat(lastRow().purchases).isEqualTo(2);
         assertThat(lastRow().revenueMinor).isEqualTo(1500);
         assertThat(late()).isEmpty();
+    }
+
+    @Test
+    void aCopyArrivingBeforeAnEarlierCopyOfItsIdIsTheDuplicate() throws Exception {
+        send(click("k", "u", at(3, 10))); // the later copy arrives first ...
+        send(click("k", "u", at(0, 10))); // ... the earlier one while both are ahead of the watermark
+        harness.processWatermark(at(5, 0));
+
+        assertThat(rows()).extracting(r -> r.clicks + "@" + java.time.Instant.ofEpochMilli(r.lastActiveAt))
+                .containsOnly("1@2025-01-01T10:00:00Z");
+        assertThat(duplicates()).isEqualTo(1);
+
+        harness.processWatermark(day(200));
+        assertThat(lastRow().clicks).isEqualTo(1);
+        assertThat(duplicates()).isEqualTo(1);
+        // Nothing leaks: the held duplicate's timer fired, the remembered id was swept.
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+    }
+
+    @Test
+    void copiesOfAnIdCountInEventTimeOrderWhateverOrderTheyArriveIn() throws Exception {
+        // Days 0, 5 and 10: day 5 is within the horizon of the counted day 0, day 10 is not.
+        send(click("k", "u", at(5, 10)));
+        send(click("k", "u", at(10, 10))); // within the horizon of day 5, which will not count
+        send(click("k", "u", at(0, 10)));
+        harness.processWatermark(at(11, 0));
+
+        assertThat(rows().stream().map(r -> r.clicks + "@" + java.time.Instant.ofEpochMilli(r.lastActiveAt)).distinct())
+                .containsExactly("1@2025-01-01T10:00:00Z", "2@2025-01-11T10:00:00Z");
+        assertThat(duplicates()).isEqualTo(1);
+    }
+
+    private long duplicates() {
+        return Harnesses.longAccumulator(harness, EventAdmission.duplicatesAccumulator("retention"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.customerpulse.testing;
 
 import io.customerpulse.flink.JobControl;
 
+import org.apache.flink.api.common.accumulators.Accumulator;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -9,6 +10,7 @@ import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import java.util.List;
@@ -45,5 +47,11 @@ public final class Harnesses {
     public static int numKeyedStateEntries(KeyedBroadcastOperatorTestHarness<String, ?, JobControl, ?> harness) {
         AbstractStreamOperator<?> operator = (AbstractStreamOperator<?>) harness.getTwoInputOperator();
         return ((HeapKeyedStateBackend<?>) operator.getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    /** The value of a long accumulator (such as the duplicates one) of the harness's operator; 0 if never added to. */
+    public static long longAccumulator(AbstractStreamOperatorTestHarness<?> harness, String name) {
+        Accumulator<?, ?> accumulator = harness.getEnvironment().getAccumulatorRegistry().getUserMap().get(name);
+        return accumulator == null ? 0 : (Long) accumulator.getLocalValue();
     }
 }

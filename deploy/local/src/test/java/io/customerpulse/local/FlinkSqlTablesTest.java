@@ -1,0 +1,258 @@
+package io.customerpulse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.generator.EventPublisher;
+import io.customerpulse.ingest.TopicNames;
+import io.customerpulse.testing.ClickEventV2;
+import io.customerpulse.testing.Events;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code sql/flink/tables.sql} and {@code per_user_aggregates.sql} on a real broker, through the
+ * {@code avro-single-object} format: the query's per-user and per-day figures equal a brute-force
+ * count of the published events, and the poison records among them (not single-object encoded; a
+ * writer schema not in schemas/history) are skipped as tables.sql says, or fail the query when
+ * ignore-parse-errors is off.
+ */
+class FlinkSqlTablesTest {
+    private static final TopicNames TOPICS = TopicNames.DEFAULTS;
+    private static final Path SQL = Path.of(System.getProperty("pulse.home", "../.."), "sql", "flink");
+    private static final Instant START = Instant.parse("2025-03-01T00:00:00Z");
+
+    private static LocalKafka kafka;
+    private static final List<PulseEvent> published = new ArrayList<>();
+
+    record UserTotals(long clicks, long shares, long purchases, BigDecimal revenue,
+                      Instant firstSeenAt, Instant lastActiveAt, long activeDays) {}
+
+    record UserDay(String userId, LocalDate day) {}
+
+    record DayTotals(long clicks, long shares, long purchases, BigDecimal revenue) {}
+
+    @BeforeAll
+    static void publishEventsAndPoison() throws Exception {
+        kafka = LocalKafka.start();
+        kafka.createTopics(TOPICS, 2);
+        Random random = new Random(42);
+        try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), TOPICS, new Properties())) {
+            for (int i = 0; i < 600; i++) {
+                String user = "u-" + random.nextInt(15);
+                long time = START.toEpochMilli() + (long) (random.nextDouble() * Duration.ofDays(6).toMillis());
+                PulseEvent e = switch (random.nextInt(6)) {
+                    case 0 -> Events.purchase("p-" + i, user, time, 1 + random.nextInt(50_000));
+                    case 1 -> Events.share("s-" + i, user, time, "sh-" + i);
+                    default -> Events.click("c-" + i, user, time);
+                };
+                publisher.publish(e);
+                published.add(e);
+                if (i == 100) {
+                    publisher.publish(EventType.CLICK, user.getBytes(StandardCharsets.UTF_8),
+                            "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8));
+                    publisher.publish(EventType.PURCHASE, user.getBytes(StandardCharsets.UTF_8),
+                            new byte[] {(byte) 0xC3, 0x01, 0, 0});
+                }
+                if (i == 200) { // a writer schema not in schemas/history
+                    publisher.publish(EventType.CLICK, user.getBytes(StandardCharsets.UTF_8),
+                            ClickEventV2.encode("c-unregistered", user, time, "newsletter"));
+                }
+            }
+            publisher.flush();
+        }
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void perUserAggregatesEqualABruteForceCountSkippingPoisonRecords() throws Exception {
+        TableEnvironment sql = tablesOverTheBroker();
+        List<String> queries = statements(SQL.resolve("per_user_aggregates.sql"));
+        // Two SETs, the view, then the two queries.
+        assertThat(queries).hasSize(5);
+        for (String setOrView : queries.subList(0, 3)) {
+            execute(sql, setOrView);
+        }
+
+        Map<String, UserTotals> perUser = new HashMap<>();
+        for (Row row : finalRows(sql, queries.get(3))) {
+            perUser.put(row.getFieldAs("user_id"), new UserTotals(row.getFieldAs("clicks"),
+                    row.getFieldAs("shares"), row.getFieldAs("purchases"), row.getFieldAs("revenue"),
+                    row.getFieldAs("first_seen_at"), row.getFieldAs("last_active_at"),
+                    row.getFieldAs("active_days")));
+        }
+        Map<UserDay, DayTotals> perDay = new HashMap<>();
+        for (Row row : finalRows(sql, queries.get(4))) {
+            perDay.put(new UserDay(row.getFieldAs("user_id"), row.getFieldAs("day")),
+                    new DayTotals(row.getFieldAs("clicks"), row.getFieldAs("shares"),
+                            row.getFieldAs("purchases"), row.getFieldAs("revenue")));
+        }
+
+        assertThat(perUser).hasSize(15).isEqualTo(expectedPerUser());
+        assertThat(perDay).isEqualTo(expectedPerDay());
+    }
+
+    @Test
+    void aPoisonRecordFailsTheQueryWhenParseErrorsAreNotIgnored() throws Exception {
+        TableEnvironment sql = tablesOverTheBroker();
+
+        assertThatThrownBy(() -> finalRows(sql, "SELECT COUNT(*) FROM clicks "
+                + "/*+ OPTIONS('avro-single-object.ignore-parse-errors' = 'false') */"))
+                .hasStackTraceContaining("Cannot decode io.customerpulse.events.avro.ClickEvent")
+                .hasStackTraceContaining("not Avro single-object encoding");
+    }
+
+    /** A streaming table environment with the DDL of tables.sql, bounded at the latest offsets. */
+    private static TableEnvironment tablesOverTheBroker() throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("parallelism.default", "2");
+        // Days must come out in UTC because per_user_aggregates.sql says so, whatever the session had.
+        conf.setString("table.local-time-zone", "Asia/Shanghai");
+        TableEnvironment sql = TableEnvironment.create(
+                EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+        List<String> ddl = statements(SQL.resolve("tables.sql"));
+        assertThat(ddl).hasSize(3);
+        for (String statement : ddl) {
+            String bounded = replaceOnce(statement, "'localhost:9092'", "'" + kafka.bootstrapServers() + "'");
+            bounded = replaceOnce(bounded, "'scan.startup.mode' = 'earliest-offset',",
+                    "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',");
+            sql.executeSql(bounded);
+        }
+        return sql;
+    }
+
+    private static final Pattern SET = Pattern.compile(
+            "SET\\s+'([^']+)'\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
+
+    /** Runs a statement; SET (which only the SQL client knows) goes into the table config. */
+    private static void execute(TableEnvironment sql, String statement) {
+        Matcher set = SET.matcher(statement);
+        if (set.matches()) {
+            sql.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+        } else {
+            sql.executeSql(statement);
+        }
+    }
+
+    private static String replaceOnce(String text, String target, String replacement) {
+        assertThat(text.split(Pattern.quote(target), -1)).as(target).hasSize(2);
+        return text.replace(target, replacement);
+    }
+
+    /** The statements of a SQL file: comment lines dropped, split at semicolons. */
+    private static List<String> statements(Path file) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.strip().startsWith("--")) {
+                text.append(line).append('\n');
+            }
+        }
+        return Arrays.stream(text.toString().split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The query's result once its changelog (inserts, update-before/after) is applied. */
+    private static List<Row> finalRows(TableEnvironment sql, String query) throws Exception {
+        Map<Row, Integer> rows = new HashMap<>();
+        try (CloseableIterator<Row> changes = sql.executeSql(query).collect()) {
+            while (changes.hasNext()) {
+                Row change = changes.next();
+                int sign = switch (change.getKind()) {
+                    case INSERT, UPDATE_AFTER -> 1;
+                    case UPDATE_BEFORE, DELETE -> -1;
+                };
+                change.setKind(RowKind.INSERT);
+                rows.merge(change, sign, Integer::sum);
+            }
+        }
+        List<Row> result = new ArrayList<>();
+        rows.forEach((row, count) -> {
+            assertThat(count).as("multiplicity of %s", row).isBetween(0, 1);
+            if (count == 1) {
+                result.add(row);
+            }
+        });
+        return result;
+    }
+
+    private static Map<String, UserTotals> expectedPerUser() {
+        Map<String, List<PulseEvent>> byUser = new HashMap<>();
+        for (PulseEvent e : published) {
+            byUser.computeIfAbsent(e.userId, u -> new ArrayList<>()).add(e);
+        }
+        Map<String, UserTotals> expected = new HashMap<>();
+        byUser.forEach((user, events) -> {
+            long clicks = 0, shares = 0, purchases = 0, revenueMinor = 0;
+            long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+            Set<LocalDate> days = new HashSet<>();
+            for (PulseEvent e : events) {
+                switch (e.type) {
+                    case CLICK -> clicks++;
+                    case SHARE -> shares++;
+                    case PURCHASE -> {
+                        purchases++;
+                        revenueMinor += e.amountMinor;
+                    }
+                }
+                first = Math.min(first, e.eventTime);
+                last = Math.max(last, e.eventTime);
+                days.add(utcDay(e.eventTime));
+            }
+            expected.put(user, new UserTotals(clicks, shares, purchases, BigDecimal.valueOf(revenueMinor, 2),
+                    Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), days.size()));
+        });
+        return expected;
+    }
+
+    private static Map<UserDay, DayTotals> expectedPerDay() {
+        Map<UserDay, long[]> counts = new HashMap<>();
+        for (PulseEvent e : published) {
+            long[] c = counts.computeIfAbsent(new UserDay(e.userId, utcDay(e.eventTime)), k -> new long[4]);
+            c[e.type.ordinal()]++;
+            c[3] += e.type == EventType.PURCHASE ? e.amountMinor : 0;
+        }
+        Map<UserDay, DayTotals> expected = new HashMap<>();
+        counts.forEach((key, c) -> expected.put(key, new DayTotals(c[EventType.CLICK.ordinal()],
+                c[EventType.SHARE.ordinal()], c[EventType.PURCHASE.ordinal()], BigDecimal.valueOf(c[3], 2))));
+        return expected;
+    }
+
+    private static LocalDate utcDay(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+}

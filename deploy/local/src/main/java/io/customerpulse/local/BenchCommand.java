@@ -22,6 +22,12 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableDescriptor;
+import org.apache.flink.table.api.TableEnvironment;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -121,6 +127,11 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("reach_live", median(() -> live(topics, events, ReachJob::new).rate()), "events/s", "reach job, " + liveHow);
             figures.put("both_live", median(() -> live(topics, events, RetentionJob::new, ReachJob::new).rate()), "events/s",
                     "both jobs at once on the same topics, each event through both (median of " + runs + ")");
+
+            TopicNames empty = publish(new BenchWorkload(13, 0, 0, START, 1), "empty");
+            figures.put("sql_equivalent", median(() -> sqlEquivalent(topics, empty, events)), "events/s",
+                    "sql/flink/per_user_aggregates.sql (both queries, one job, into blackhole tables) over the same topics, "
+                            + "bounded at the latest offsets, RocksDB and checkpoints; net run time minus that of the same job on empty topics");
 
             Path history = writeHistory(main);
             figures.put("backfill", median(() -> backfill(history, "retention")), "events/s",
@@ -278,6 +289,38 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static long number(Object value) {
         return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    // ---- Flink SQL ----
+
+    /** Events/s of the per-user aggregates as Flink SQL: the job's net run time less its fixed cost on empty topics. */
+    private double sqlEquivalent(TopicNames topics, TopicNames emptyTopics, long expected) throws Exception {
+        long busy = sqlRunTime(topics);
+        long idle = sqlRunTime(emptyTopics);
+        return expected * 1000.0 / Math.max(1, busy - idle);
+    }
+
+    private long sqlRunTime(TopicNames topics) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("parallelism.default", Integer.toString(parallelism));
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.interval", "10s");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        TableEnvironment sql = TableEnvironment.create(
+                EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+        FlinkSqlScript.createTopicTables(sql, kafka.bootstrapServers(), topics, true);
+        StatementSet queries = sql.createStatementSet();
+        for (String statement : FlinkSqlScript.statements(FlinkSqlScript.directory().resolve("per_user_aggregates.sql"))) {
+            if (statement.regionMatches(true, 0, "SELECT", 0, 6)) {
+                Table result = sql.sqlQuery(statement);
+                queries.addInsert(TableDescriptor.forConnector("blackhole")
+                        .schema(Schema.newBuilder().fromResolvedSchema(result.getResolvedSchema()).build()).build(), result);
+            } else {
+                FlinkSqlScript.execute(sql, statement);
+            }
+        }
+        return queries.execute().getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime();
     }
 
     // ---- backfill, sink ----

@@ -126,7 +126,20 @@ class ClusterFailureTest {
         } finally {
             System.clearProperty("pulse.run");
             System.out.println(console.toString(StandardCharsets.UTF_8));
+            keepLogs();
             org.apache.flink.util.FileUtils.deleteDirectoryQuietly(run.toFile());
+        }
+    }
+
+    /** The cluster's logs outlive the temporary run directory, for a look after a failure. */
+    private void keepLogs() {
+        try {
+            Path kept = Path.of("target", "cluster-test-logs");
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(kept.toFile());
+            org.apache.flink.util.FileUtils.copy(new org.apache.flink.core.fs.Path(cluster.logDirectory().toUri()),
+                    new org.apache.flink.core.fs.Path(kept.toAbsolutePath().toUri()), false);
+        } catch (Exception e) {
+            System.out.println("Could not keep the cluster's logs: " + e);
         }
     }
 
@@ -227,8 +240,8 @@ class ClusterFailureTest {
 
         // Restarts: one per kill (the first run saw two, the resumed run one); none from the lost connections.
         for (var job : jobIds.entrySet()) {
-            assertThat(restartsOfFirstRun.get(job.getKey()) + restarts(job.getValue())).as("restarts of %s", job.getKey())
-                    .isEqualTo(3);
+            assertThat(restartsOfFirstRun.get(job.getKey()) + restarts(job.getValue()))
+                    .as("restarts of %s: %s", job.getKey(), diagnostics(job.getValue())).isEqualTo(3);
         }
 
         // Every table equals the oracle at the jobs' final clock: the newest event.
@@ -273,6 +286,7 @@ class ClusterFailureTest {
     @Test
     @Order(3)
     void stopStopsEverything() throws Exception {
+        cluster.start(null, out); // whatever the tests before left behind
         ByteArrayOutputStream stopped = new ByteArrayOutputStream();
         cluster.stop(new PrintStream(stopped, true, StandardCharsets.UTF_8));
         assertThat(stopped.toString(StandardCharsets.UTF_8)).contains("taskmanager-1  stopped", "jobmanager     stopped",
@@ -594,11 +608,28 @@ class ClusterFailureTest {
     /** Returns as soon as the job completes its next checkpoint: "right after a checkpoint". */
     private void awaitNextCheckpoint(String job) throws Exception {
         long before = completedCheckpoints(job);
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (completedCheckpoints(job) <= before) {
-            assertThat(Instant.now()).as("next checkpoint of " + job).isBefore(deadline);
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("No checkpoint of " + job + " completed in 2 minutes: " + diagnostics(job));
+            }
             Thread.sleep(20);
         }
+    }
+
+    /** The job's state, restarts, checkpoint counts and latest exceptions, for a failure message. */
+    private String diagnostics(String job) {
+        StringBuilder text = new StringBuilder();
+        for (String path : List.of("", "/checkpoints", "/exceptions?maxExceptions=3")) {
+            try {
+                String body = FlinkRest.get(cluster.restAddress(), "/jobs/" + job + path).toString();
+                text.append("\n").append(path.isEmpty() ? "job" : path).append(": ")
+                        .append(body, 0, Math.min(body.length(), 3000));
+            } catch (Exception e) {
+                text.append("\n").append(path).append(": ").append(e);
+            }
+        }
+        return text.toString();
     }
 
     private int restarts(String job) {

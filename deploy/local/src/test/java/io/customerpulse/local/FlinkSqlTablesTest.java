@@ -22,14 +22,12 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +35,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code sql/flink/tables.sql} and {@code per_user_aggregates.sql} on a real broker, through the
@@ -49,7 +45,7 @@ import java.util.regex.Pattern;
  */
 class FlinkSqlTablesTest {
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
-    private static final Path SQL = Path.of(System.getProperty("pulse.home", "../.."), "sql", "flink");
+    private static final Path SQL = FlinkSqlScript.directory();
     private static final Instant START = Instant.parse("2025-03-01T00:00:00Z");
 
     private static LocalKafka kafka;
@@ -103,11 +99,11 @@ class FlinkSqlTablesTest {
     @Test
     void perUserAggregatesEqualABruteForceCountSkippingPoisonRecords() throws Exception {
         TableEnvironment sql = tablesOverTheBroker();
-        List<String> queries = statements(SQL.resolve("per_user_aggregates.sql"));
+        List<String> queries = FlinkSqlScript.statements(SQL.resolve("per_user_aggregates.sql"));
         // Two SETs, the view, then the two queries.
         assertThat(queries).hasSize(5);
         for (String setOrView : queries.subList(0, 3)) {
-            execute(sql, setOrView);
+            FlinkSqlScript.execute(sql, setOrView);
         }
 
         Map<String, UserTotals> perUser = new HashMap<>();
@@ -146,44 +142,9 @@ class FlinkSqlTablesTest {
         conf.setString("table.local-time-zone", "Asia/Shanghai");
         TableEnvironment sql = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
-        List<String> ddl = statements(SQL.resolve("tables.sql"));
-        assertThat(ddl).hasSize(3);
-        for (String statement : ddl) {
-            String bounded = replaceOnce(statement, "'localhost:9092'", "'" + kafka.bootstrapServers() + "'");
-            bounded = replaceOnce(bounded, "'scan.startup.mode' = 'earliest-offset',",
-                    "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',");
-            sql.executeSql(bounded);
-        }
+        assertThat(FlinkSqlScript.statements(SQL.resolve("tables.sql"))).hasSize(3);
+        FlinkSqlScript.createTopicTables(sql, kafka.bootstrapServers(), TopicNames.DEFAULTS, true);
         return sql;
-    }
-
-    private static final Pattern SET = Pattern.compile(
-            "SET\\s+'([^']+)'\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
-
-    /** Runs a statement; SET (which only the SQL client knows) goes into the table config. */
-    private static void execute(TableEnvironment sql, String statement) {
-        Matcher set = SET.matcher(statement);
-        if (set.matches()) {
-            sql.getConfig().getConfiguration().setString(set.group(1), set.group(2));
-        } else {
-            sql.executeSql(statement);
-        }
-    }
-
-    private static String replaceOnce(String text, String target, String replacement) {
-        assertThat(text.split(Pattern.quote(target), -1)).as(target).hasSize(2);
-        return text.replace(target, replacement);
-    }
-
-    /** The statements of a SQL file: comment lines dropped, split at semicolons. */
-    private static List<String> statements(Path file) throws Exception {
-        StringBuilder text = new StringBuilder();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.strip().startsWith("--")) {
-                text.append(line).append('\n');
-            }
-        }
-        return Arrays.stream(text.toString().split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The query's result once its changelog (inserts, update-before/after) is applied. */

@@ -1,0 +1,74 @@
+package io.customerpulse.local;
+
+import io.customerpulse.ingest.TopicNames;
+
+import org.apache.flink.table.api.TableEnvironment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SQL files of {@code sql/flink/} run in a {@link TableEnvironment} as the SQL client would run
+ * them: statements split at semicolons, comment lines dropped, {@code SET} into the table config,
+ * and the topic tables pointed at a given broker and topics, optionally bounded at the offsets
+ * present when the query starts.
+ */
+final class FlinkSqlScript {
+    private static final Pattern SET = Pattern.compile("SET\\s+'([^']+)'\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
+
+    private FlinkSqlScript() {}
+
+    static Path directory() {
+        return PulseHome.repository().resolve("sql").resolve("flink");
+    }
+
+    /** The statements of a SQL file: comment lines dropped, split at semicolons. */
+    static List<String> statements(Path file) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.strip().startsWith("--")) {
+                text.append(line).append('\n');
+            }
+        }
+        return Arrays.stream(text.toString().split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Runs a statement; SET (which only the SQL client knows) goes into the table config. */
+    static void execute(TableEnvironment sql, String statement) {
+        Matcher set = SET.matcher(statement);
+        if (set.matches()) {
+            sql.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+        } else {
+            sql.executeSql(statement);
+        }
+    }
+
+    /** The tables of tables.sql over {@code bootstrapServers} and {@code topics}, bounded at the latest offsets if asked. */
+    static void createTopicTables(TableEnvironment sql, String bootstrapServers, TopicNames topics, boolean bounded)
+            throws IOException {
+        List<String> ddl = statements(directory().resolve("tables.sql"));
+        for (String statement : ddl) {
+            String table = replaceOnce(statement, "'localhost:9092'", "'" + bootstrapServers + "'");
+            table = table.replace("'topic' = 'clicks'", "'topic' = '" + topics.clicks() + "'")
+                    .replace("'topic' = 'purchases'", "'topic' = '" + topics.purchases() + "'")
+                    .replace("'topic' = 'shares'", "'topic' = '" + topics.shares() + "'");
+            if (bounded) {
+                table = replaceOnce(table, "'scan.startup.mode' = 'earliest-offset',",
+                        "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',");
+            }
+            sql.executeSql(table);
+        }
+    }
+
+    private static String replaceOnce(String text, String target, String replacement) {
+        if (text.split(Pattern.quote(target), -1).length != 2) {
+            throw new IllegalStateException("Expected " + target + " exactly once in: " + text);
+        }
+        return text.replace(target, replacement);
+    }
+}

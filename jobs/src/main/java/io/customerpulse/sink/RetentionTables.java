@@ -112,6 +112,9 @@ public final class RetentionTables {
         ps.setObject(6, instant(c.asOf));
     }
 
+    /** How long a sink waits for the database to come back before it fails (and the job restarts). */
+    static final java.time.Duration RECONNECT_TIMEOUT = java.time.Duration.ofMinutes(1);
+
     static <T> Sink<T> sink(JdbcTarget target, JdbcExecutionOptions execution, String sql, JdbcStatementBuilder<T> binder) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
@@ -126,7 +129,7 @@ public final class RetentionTables {
         return JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(execution)
-                .buildAtLeastOnce(connection.build());
+                .buildAtLeastOnce(new ReconnectingConnectionProvider(connection.build(), RECONNECT_TIMEOUT));
     }
 
     /** Lets the driver send a batch of inserts as multi-row statements (far fewer round trips). */

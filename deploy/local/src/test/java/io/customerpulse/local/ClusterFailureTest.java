@@ -198,8 +198,9 @@ class ClusterFailureTest {
 
         // Part 2: connections terminated under load, then a kill midway between two checkpoints.
         publish(parts.get(1));
-        for (int i = 0; i < 3; i++) {
-            Thread.sleep(700);
+        // In quick succession, so that reconnections are themselves cut off while they start.
+        for (int i = 0; i < 8; i++) {
+            Thread.sleep(i == 0 ? 700 : 150);
             terminateConnections(db);
         }
         awaitNextCheckpoint(jobIds.get("retention"));

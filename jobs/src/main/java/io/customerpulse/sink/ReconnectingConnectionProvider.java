@@ -27,12 +27,40 @@ final class ReconnectingConnectionProvider implements JdbcConnectionProvider {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ReconnectingConnectionProvider.class);
 
+    /** Time and waiting, replaceable in tests. */
+    interface Clock extends java.io.Serializable {
+        long millis();
+
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /** The real one (an enum: serializable without depending on a class's generated name). */
+    private enum WallClock implements Clock {
+        INSTANCE;
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public void sleep(long millis) throws InterruptedException {
+            Thread.sleep(millis);
+        }
+    }
+
     private final SimpleJdbcConnectionProvider delegate;
     private final long reconnectTimeoutMs;
+    private final Clock clock;
 
     ReconnectingConnectionProvider(JdbcConnectionOptions options, Duration reconnectTimeout) {
+        this(options, reconnectTimeout, WallClock.INSTANCE);
+    }
+
+    ReconnectingConnectionProvider(JdbcConnectionOptions options, Duration reconnectTimeout, Clock clock) {
         this.delegate = new SimpleJdbcConnectionProvider(options);
         this.reconnectTimeoutMs = reconnectTimeout.toMillis();
+        this.clock = clock;
     }
 
     private interface Attempt {
@@ -40,7 +68,7 @@ final class ReconnectingConnectionProvider implements JdbcConnectionProvider {
     }
 
     private Connection withRetries(String what, Attempt attempt) throws SQLException, ClassNotFoundException {
-        long deadline = System.currentTimeMillis() + reconnectTimeoutMs;
+        long deadline = clock.millis() + reconnectTimeoutMs;
         long pause = 500;
         for (int tries = 1; ; tries++) {
             try {
@@ -50,13 +78,13 @@ final class ReconnectingConnectionProvider implements JdbcConnectionProvider {
                 }
                 return connection;
             } catch (SQLException e) {
-                if (System.currentTimeMillis() + pause > deadline) {
+                if (clock.millis() + pause > deadline) {
                     throw e;
                 }
                 LOG.warn("{} the database failed ({}); trying again in {} ms", what, e.getMessage(), pause);
                 delegate.closeConnection();
                 try {
-                    Thread.sleep(pause);
+                    clock.sleep(pause);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;

@@ -54,7 +54,9 @@ public class IngestRouter extends ProcessFunction<IngestRecord, PulseEvent> {
     public void processElement(IngestRecord record, Context ctx, Collector<PulseEvent> out) {
         recordsRead.add(1);
         long now = System.currentTimeMillis();
-        firstReadAt.add(now);
+        if (firstReadAt.getLocalValuePrimitive() == Long.MAX_VALUE) {
+            firstReadAt.add(now);
+        }
         lastReadAt.add(now);
         if (record.isEvent()) {
             eventsIn.get(record.event.type).inc();

@@ -3,6 +3,7 @@ package io.customerpulse.ingest;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -82,9 +83,8 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     }
 
     /** The strategy the live jobs use: event time from the event, this generator per partition. */
-    public static org.apache.flink.api.common.eventtime.WatermarkStrategy<IngestRecord> strategy(
-            Duration allowedLateness, Duration idleTimeout, Duration heartbeat) {
-        return org.apache.flink.api.common.eventtime.WatermarkStrategy
+    public static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat) {
+        return WatermarkStrategy
                 .<IngestRecord>forGenerator(context -> new LiveWatermarks(allowedLateness, idleTimeout, heartbeat,
                         System::currentTimeMillis))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp());

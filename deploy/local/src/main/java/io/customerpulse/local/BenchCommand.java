@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
             kafka = k;
             postgres = pg;
             flink = f;
-            DemoCommand.prepareTables(postgres);
+            postgres.emptyServingTables();
             BenchWorkload main = new BenchWorkload(7, users, events, START, 60);
             TopicNames topics = publish(main, "main");
             out.printf("Workload: %,d events of %,d users over 60 days (75%% clicks, 12%% purchases, 13%% shares), parallelism %d%n",
@@ -237,7 +237,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     @SafeVarargs
     private LiveRun live(TopicNames topics, long expected, Supplier<? extends PulseJob>... jobs) throws Exception {
-        DemoCommand.prepareTables(postgres);
+        postgres.emptyServingTables();
         List<JobID> ids = new ArrayList<>();
         int run = ++runCounter;
         for (Supplier<? extends PulseJob> job : jobs) {
@@ -329,7 +329,7 @@ public final class BenchCommand implements Callable<Integer> {
     // ---- backfill, sink ----
 
     private double backfill(Path history, String only) throws Exception {
-        DemoCommand.prepareTables(postgres);
+        postgres.emptyServingTables();
         BackfillJob backfill = new BackfillJob();
         new CommandLine(backfill).parseArgs("--input", history.toString(), "--only", only,
                 "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
@@ -341,7 +341,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double sinkRows(int rows) throws Exception {
-        DemoCommand.prepareTables(postgres);
+        postgres.emptyServingTables();
         RetentionJob options = configure(new RetentionJob(), TopicNames.DEFAULTS, "bench-sink", List.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 options.job.flinkConfiguration("customer-pulse-bench-sink"));
@@ -380,7 +380,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** p50 and p99 of event time to recorded_at of each new user's first transition, at {@code rate} events/s. */
     private double[] latency(double rate, Duration duration) throws Exception {
-        DemoCommand.prepareTables(postgres);
+        postgres.emptyServingTables();
         TopicNames topics = new TopicNames("bench-latency-clicks", "bench-latency-purchases", "bench-latency-shares",
                 "bench-dead-letters");
         kafka.createTopics(topics, 2);
@@ -437,7 +437,7 @@ public final class BenchCommand implements Callable<Integer> {
     record StateFigures(double bytesPerUser, double checkpointMs) {}
 
     private StateFigures state(TopicNames topics, long expected, int users, Supplier<? extends PulseJob> job) throws Exception {
-        DemoCommand.prepareTables(postgres);
+        postgres.emptyServingTables();
         Configuration rocksDbMetrics = new Configuration();
         rocksDbMetrics.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         JobID id = flink.submit(configure(job.get(), topics, "bench-state-" + ++runCounter,

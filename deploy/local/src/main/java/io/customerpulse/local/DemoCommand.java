@@ -8,7 +8,6 @@ import io.customerpulse.ingest.TopicNames;
 import io.customerpulse.cli.PulseJob;
 import io.customerpulse.reach.ReachJob;
 import io.customerpulse.retention.RetentionJob;
-import io.customerpulse.sink.ServingSchema;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,8 +20,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
              LocalKafka kafka = LocalKafka.start();
              LocalFlink flink = LocalFlink.start(2 * parallelism)) {
             kafka.createTopics(topics, 2);
-            prepareTables(postgres);
+            postgres.emptyServingTables(); // fresh simulation, fresh tables
 
             long runId = Instant.now().toEpochMilli();
             JobID retention = flink.submit(configure(new RetentionJob(), kafka, postgres, run, runId));
@@ -139,14 +136,6 @@ public final class DemoCommand implements Callable<Integer> {
                 "--parallelism", Integer.toString(parallelism));
         job.jdbc.password = postgres.appTarget().password();
         return job;
-    }
-
-    /** Fresh simulation, fresh tables: the schema is created if missing and the demo's rows are cleared. */
-    static void prepareTables(LocalPostgres postgres) throws Exception {
-        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
-            ServingSchema.ensure(c);
-            s.execute("TRUNCATE user_retention, retention_transitions, retention_cohorts, wom_reach, wom_daily");
-        }
     }
 
     private void simulate(LocalKafka kafka, TopicNames topics, LocalPostgres postgres, LocalFlink flink, List<JobID> jobs,

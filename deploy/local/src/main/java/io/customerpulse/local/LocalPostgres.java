@@ -1,6 +1,7 @@
 package io.customerpulse.local;
 
 import io.customerpulse.sink.JdbcTarget;
+import io.customerpulse.sink.ServingSchema;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -84,6 +85,14 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     /** The application role of the server kept in {@code dataDir}, listening on {@code port} (no server is started). */
+    /** The serving tables created if missing and emptied (the database and its roles stay). */
+    public void emptyServingTables() throws SQLException {
+        try (Connection c = appTarget().connect(); Statement s = c.createStatement()) {
+            ServingSchema.ensure(c);
+            s.execute("TRUNCATE user_retention, retention_transitions, retention_cohorts, wom_reach, wom_daily");
+        }
+    }
+
     public static JdbcTarget appTarget(Path dataDir, int port) throws IOException {
         return new JdbcTarget(jdbcUrl(port, DATABASE), APP_USER, secret(dataDir.resolve("pulse.password")));
     }

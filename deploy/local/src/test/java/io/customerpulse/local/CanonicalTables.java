@@ -49,7 +49,7 @@ final class CanonicalTables {
     /** wom_reach as {@link WomReachRow#figures()}, by user. */
     static Map<String, String> womReach(JdbcTarget db) throws SQLException {
         Map<String, String> byUser = new TreeMap<>();
-        for (String line : rows(db, "SELECT * FROM wom_reach", rs -> {
+        for (WomReachRow r : rows(db, "SELECT * FROM wom_reach", rs -> {
             WomReachRow r = new WomReachRow();
             r.userId = rs.getString("user_id");
             r.shares = rs.getLong("shares");
@@ -61,10 +61,9 @@ final class CanonicalTables {
             r.referredRevenueMinor = minor(rs.getBigDecimal("referred_revenue"));
             r.acquiredRevenueMinor = minor(rs.getBigDecimal("acquired_revenue"));
             r.acquiredBy = rs.getString("acquired_by");
-            return r.userId + "\t" + r.figures();
+            return r;
         })) {
-            String[] parts = line.split("\t", 2);
-            byUser.put(parts[0], parts[1]);
+            byUser.put(r.userId, r.figures());
         }
         return byUser;
     }
@@ -72,7 +71,7 @@ final class CanonicalTables {
     /** wom_daily as {@link WomDailyRow#figures()}, by day and channel. */
     static Map<String, String> womDaily(JdbcTarget db) throws SQLException {
         Map<String, String> byKey = new TreeMap<>();
-        for (String line : rows(db, "SELECT * FROM wom_daily", rs -> {
+        for (WomDailyRow r : rows(db, "SELECT * FROM wom_daily", rs -> {
             WomDailyRow r = new WomDailyRow();
             r.day = (int) rs.getDate("day").toLocalDate().toEpochDay();
             r.channel = rs.getString("channel");
@@ -81,10 +80,9 @@ final class CanonicalTables {
             r.touches = rs.getLong("touches");
             r.acquisitions = rs.getLong("acquisitions");
             r.kFactor = (Double) rs.getObject("k_factor");
-            return r.day + "|" + r.channel + "\t" + r.figures();
+            return r;
         })) {
-            String[] parts = line.split("\t", 2);
-            byKey.put(parts[0], parts[1]);
+            byKey.put(r.rowKey(), r.figures());
         }
         return byKey;
     }
@@ -93,15 +91,15 @@ final class CanonicalTables {
         return amount.movePointRight(2).longValueExact();
     }
 
-    private interface RowFormat {
-        String format(ResultSet rs) throws SQLException;
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
-    private static List<String> rows(JdbcTarget db, String sql, RowFormat format) throws SQLException {
-        List<String> rows = new ArrayList<>();
+    private static <T> List<T> rows(JdbcTarget db, String sql, RowReader<T> reader) throws SQLException {
+        List<T> rows = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                rows.add(format.format(rs));
+                rows.add(reader.read(rs));
             }
         }
         return rows;

@@ -439,15 +439,8 @@ class ClusterFailureTest {
 
     /** Until each job's consumer group has committed (at a checkpoint) every record of every partition. */
     private void awaitDrained() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (String topic : TOPICS.eventTopics()) {
-                for (int p = 0; p < LocalCluster.TOPIC_PARTITIONS; p++) {
-                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-            }
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        try (Admin admin = admin()) {
+            Map<TopicPartition, Long> ends = endOffsets(admin);
             for (String group : List.of("cft-retention", "cft-reach")) {
                 await("group " + group + " to commit offsets " + ends, Duration.ofMinutes(4), () -> {
                     try {
@@ -463,20 +456,31 @@ class ClusterFailureTest {
         }
     }
 
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers()));
+    }
+
+    /** The end offset of every partition of the event topics. */
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (String topic : TOPICS.eventTopics()) {
+            for (int p = 0; p < LocalCluster.TOPIC_PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
     /** Per consumer group: records of the event topics not yet committed by a checkpoint. */
     private Map<String, Long> uncommitted() {
         Map<String, Long> lag = new java.util.TreeMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (String topic : TOPICS.eventTopics()) {
-                for (int p = 0; p < LocalCluster.TOPIC_PARTITIONS; p++) {
-                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-            }
-            var ends = admin.listOffsets(latest).all().get();
+        try (Admin admin = admin()) {
+            Map<TopicPartition, Long> ends = endOffsets(admin);
             for (String group : List.of("cft-retention", "cft-reach")) {
                 var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                lag.put(group, ends.entrySet().stream().mapToLong(e -> e.getValue().offset()
+                lag.put(group, ends.entrySet().stream().mapToLong(e -> e.getValue()
                         - (committed.get(e.getKey()) == null ? 0 : committed.get(e.getKey()).offset())).sum());
             }
         } catch (Exception e) {

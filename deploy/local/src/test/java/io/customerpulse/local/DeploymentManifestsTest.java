@@ -246,6 +246,24 @@ class DeploymentManifestsTest {
         assertThat(password.toString()).as("%s PULSE_JDBC_PASSWORD comes from the caller's environment (${...})", run).startsWith("${");
     }
 
+    /** deploy/prometheus/prometheus.yml scrapes exactly the port range the local cluster's reporter uses. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesTheLocalClustersReporterPorts() throws IOException {
+        Map<String, Object> config = loadYaml(ROOT.resolve("deploy/prometheus/prometheus.yml")).get(0);
+        List<String> targets = new java.util.ArrayList<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) config.get("scrape_configs")) {
+            for (Map<String, Object> statics : (List<Map<String, Object>>) job.get("static_configs")) {
+                targets.addAll((List<String>) statics.get("targets"));
+            }
+        }
+        List<String> reporterPorts = java.util.stream.IntStream
+                .rangeClosed(ClusterPorts.DEFAULTS.prometheusFirst(), ClusterPorts.DEFAULTS.prometheusLast())
+                .mapToObj(port -> "localhost:" + port).toList();
+        assertThat(targets).containsExactlyElementsOf(reporterPorts);
+        assertThat(Files.readString(LOCAL_CONFIG)).contains("port: ${PROMETHEUS_PORTS}");
+    }
+
     @Test
     void theComposeClusterUsesTheLocalMaxParallelism() throws IOException {
         Map<String, Object> services = composeServices();

@@ -127,7 +127,8 @@ class LiveEqualsBackfillTest {
         try (HistoryWriter writer = new HistoryWriter(file)) {
             for (NoisyTraffic.WireRecord r : history) {
                 String line = GenerateCommand.toLine(r, codec);
-                if (!refusedAsLate.contains(eventId(r, codec))) {
+                String id = eventId(r, codec); // null for a poison record: never refused as late
+                if (id == null || !refusedAsLate.contains(id)) {
                     writer.writeRaw(line);
                 }
             }

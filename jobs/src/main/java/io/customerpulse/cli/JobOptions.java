@@ -6,6 +6,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 
 import picocli.CommandLine.Option;
 
@@ -57,6 +58,14 @@ public class JobOptions {
         }
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Records pass between chained operators without a serializer copy each hop. Safe because
+        // no function of these jobs changes an object it received or emits an object it keeps
+        // changing: events, rows and updates are made fresh and never mutated once emitted.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        // Most state reads miss (an event id not seen before, a user with nothing held): a bloom
+        // filter answers those without reading every level's blocks. Measured: +30% retention_live
+        // at 40,000 users (README, Performance).
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
         if (parallelism != null) {
             conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);

@@ -1,5 +1,7 @@
 package io.customerpulse.events;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
@@ -7,8 +9,10 @@ import java.util.Objects;
  *
  * <p>The Avro records of the three topics are decoded into this single flat type so that one
  * keyed stream carries all activity of a user. It is a Flink POJO (public fields, no-arg
- * constructor) so it never falls back to Kryo. Fields that do not apply to a type are null.
+ * constructor), serialized by {@link PulseEventSerializer} (no reflection, never Kryo). Fields that do not
+ * apply to a type are null.
  */
+@TypeInfo(PulseEventSerializer.Factory.class)
 public class PulseEvent {
     public EventType type;
     public String eventId;

@@ -24,13 +24,42 @@ public final class HeldEvents<T> {
 
     /** Holds {@code item} until the watermark reaches {@code time}. */
     public void hold(long time, T item, TimerService timers) throws Exception {
-        List<T> held = byTime.get(time);
-        if (held == null) {
-            held = new ArrayList<>(1);
-            timers.registerEventTimeTimer(time);
+        at(time).hold(item, timers);
+    }
+
+    /**
+     * What is held for {@code time}, read once: an arriving event is first checked against the
+     * copies held at its instant and then held with them, one state read for both.
+     */
+    public Instant at(long time) throws Exception {
+        return new Instant(time, byTime.get(time));
+    }
+
+    /** The items held for one instant, as read by {@link #at}. */
+    public final class Instant {
+        private final long time;
+        private final List<T> held;
+
+        private Instant(long time, List<T> held) {
+            this.time = time;
+            this.held = held;
         }
-        held.add(item);
-        byTime.put(time, held);
+
+        /** Whether an item held for this instant matches {@code match}. */
+        public boolean holds(java.util.function.Predicate<T> match) {
+            return held != null && held.stream().anyMatch(match);
+        }
+
+        /** Holds {@code item} with them until the watermark reaches this instant (use once). */
+        public void hold(T item, TimerService timers) throws Exception {
+            List<T> items = held;
+            if (items == null) {
+                items = new ArrayList<>(1);
+                timers.registerEventTimeTimer(time);
+            }
+            items.add(item);
+            byTime.put(time, items);
+        }
     }
 
     /** The items held for {@code time} (null if none), no longer held. */
@@ -64,12 +93,6 @@ public final class HeldEvents<T> {
     /** The items held for {@code time}, still held (null if none). */
     public List<T> peek(long time) throws Exception {
         return byTime.get(time);
-    }
-
-    /** Whether an item held for {@code time} matches {@code match}. */
-    public boolean holdsAt(long time, java.util.function.Predicate<T> match) throws Exception {
-        List<T> held = byTime.get(time);
-        return held != null && held.stream().anyMatch(match);
     }
 
     /** Replaces what is held for {@code time} (an empty list releases it; no timer is registered). */

@@ -99,9 +99,10 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
             acceptVerdict(r, ctx, out);
             return;
         }
+        HeldEvents<ReferralEvent>.Instant sameInstant = held.at(r.event.eventTime);
         if (r.status == ShareStatus.NONE) {
             // Straight from ingestion: events carrying a share were checked by the resolver.
-            boolean copyHeld = held.holdsAt(r.event.eventTime, h -> h.event.eventId.equals(r.event.eventId));
+            boolean copyHeld = sameInstant.holds(h -> h.event.eventId.equals(r.event.eventId));
             switch (admission.admit(r.event, copyHeld, ctx.timerService())) {
                 case DUPLICATE -> {
                     return;
@@ -113,7 +114,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
                 case ADMITTED -> { }
             }
         }
-        held.hold(r.event.eventTime, r, ctx.timerService());
+        sameInstant.hold(r, ctx.timerService());
     }
 
     @Override

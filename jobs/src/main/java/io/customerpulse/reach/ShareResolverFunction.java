@@ -93,7 +93,8 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         if (clock.isBeyondEnd(event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // after a backfill's --as-of
         }
-        boolean copyHeld = held.holdsAt(event.eventTime, e -> e.eventId.equals(event.eventId));
+        HeldEvents<PulseEvent>.Instant sameInstant = held.at(event.eventTime);
+        boolean copyHeld = sameInstant.holds(e -> e.eventId.equals(event.eventId));
         switch (admission.admit(event, copyHeld, ctx.timerService())) {
             case DUPLICATE -> {
                 return;
@@ -104,7 +105,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
             }
             case ADMITTED -> { }
         }
-        held.hold(event.eventTime, event, ctx.timerService());
+        sameInstant.hold(event, ctx.timerService());
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.customerpulse.retention;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.time.Instant;
 import java.util.Objects;
 
 /** One row of retention_transitions: the user's status changed at {@link #transitionAt}. */
+@TypeInfo(StatusTransitionSerializer.Factory.class)
 public class StatusTransition {
     public String userId;
     /** Null for the user's first status. */

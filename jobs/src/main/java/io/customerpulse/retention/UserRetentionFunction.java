@@ -138,7 +138,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             eventsAfterClockEndTotal.add(1);
             return;
         }
-        boolean copyHeld = heldEvents.holdsAt(event.eventTime, e -> e.eventId.equals(event.eventId));
+        HeldEvents<PulseEvent>.Instant sameInstant = heldEvents.at(event.eventTime);
+        boolean copyHeld = sameInstant.holds(e -> e.eventId.equals(event.eventId));
         switch (admission.admit(event, copyHeld, ctx.timerService())) {
             case DUPLICATE -> {
                 return;
@@ -149,7 +150,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             }
             case ADMITTED -> { }
         }
-        heldEvents.hold(event.eventTime, event, ctx.timerService());
+        sameInstant.hold(event, ctx.timerService());
         JobControl current = clock.current(control);
         if (current.evaluateAtClockEnd) {
             ctx.timerService().registerEventTimeTimer(current.clockEnd);

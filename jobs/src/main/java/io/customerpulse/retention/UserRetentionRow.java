@@ -1,8 +1,11 @@
 package io.customerpulse.retention;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /** One row of user_retention: a user's standing as of {@link #asOf}. */
+@TypeInfo(UserRetentionRowSerializer.Factory.class)
 public class UserRetentionRow {
     public String userId;
     public String status;

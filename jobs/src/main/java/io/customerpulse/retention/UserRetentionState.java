@@ -1,10 +1,13 @@
 package io.customerpulse.retention;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * Everything the retention job keeps per user (one RocksDB value). Constant size: the rhythm and
  * the lifetimes inputs need only first/last day and a count, because events are applied in
  * event-time order.
  */
+@TypeInfo(UserRetentionStateSerializer.Factory.class)
 public class UserRetentionState {
     /** Current status; null before the first event. */
     public RetentionStatus status;

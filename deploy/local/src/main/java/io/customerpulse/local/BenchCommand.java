@@ -41,9 +41,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -84,6 +86,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Also the scaling points at 10^6 and 10^7 users (long: tens of millions of events).")
     boolean full;
 
+    @Option(names = "--only", split = ",", paramLabel = "<group>",
+            description = "Only these groups of figures (comma-separated): ${COMPLETION-CANDIDATES}. Latency also measures "
+                    + "retention_live (its half load). Default: all.")
+    Set<Group> only = EnumSet.allOf(Group.class);
+
+    /** Groups of figures that --only selects. */
+    enum Group { raw_ingest, retention_live, reach_live, both_live, sql_equivalent, backfill, sink_rows, latency, state, scaling }
+
     @Option(names = "--out", paramLabel = "<file>", description = "Where the JSON goes. Default: .pulse/bench/bench-<time>.json.")
     Path outFile;
 
@@ -116,62 +126,67 @@ public final class BenchCommand implements Callable<Integer> {
             live(topics, events, RetentionJob::new, ReachJob::new);
 
             String liveHow = "events/s from first to last record read, sink and checkpoints on (median of " + runs + ")";
-            figures.put("raw_ingest", median(() -> live(topics, events, RawIngestJob::new).rate()), "events/s",
-                    "Kafka source, Avro decoding, validation, watermarks, then nothing (median of " + runs + ")");
-            List<Double> rowsPerEvent = new ArrayList<>();
-            figures.put("retention_live", median(() -> {
-                LiveRun run = live(topics, events, RetentionJob::new);
-                rowsPerEvent.add(run.rowsWritten() / (double) events);
-                return run.rate();
-            }), "events/s", "retention job, " + liveHow);
-            figures.put("reach_live", median(() -> live(topics, events, ReachJob::new).rate()), "events/s", "reach job, " + liveHow);
-            figures.put("both_live", median(() -> live(topics, events, RetentionJob::new, ReachJob::new).rate()), "events/s",
-                    "both jobs at once on the same topics, each event through both (median of " + runs + ")");
-
-            TopicNames empty = publish(new BenchWorkload(13, 0, 0, START, 1), "empty");
-            figures.put("sql_equivalent", median(() -> sqlEquivalent(topics, empty, events)), "events/s",
-                    "sql/flink/per_user_aggregates.sql (both queries, one job, into blackhole tables) over the same topics, "
-                            + "bounded at the latest offsets, RocksDB and checkpoints; net run time minus that of the same job on empty topics");
-
-            Path history = writeHistory(main);
-            figures.put("backfill", median(() -> backfill(history, "retention")), "events/s",
-                    "./pulse backfill --only retention of the same events from a .jsonl.gz file, BATCH mode, net job run time");
-            figures.put("backfill_both", median(() -> backfill(history, "all")), "events/s",
-                    "./pulse backfill of both jobs' tables from the same file");
-
-            figures.put("sink_rows", median(() -> sinkRows(200_000)), "rows/s",
-                    "200,000 distinct user_retention rows through the JDBC upsert sink (batches of 5,000), net run time");
-            figures.put("rows_per_event", BenchFigures.median(rowsPerEvent), "rows/event",
-                    "rows handed to PostgreSQL by retention_live, all three tables, per event read");
-
-            double halfLoad = figures.get("retention_live").orElseThrow().value() / 2;
-            double[] latency = latency(halfLoad, Duration.ofSeconds(20));
-            figures.put("latency_p50_ms", latency[0], "ms", String.format(
-                    "event time (= wall clock at publish) to the row's recorded_at, at %,.0f events/s (half of retention_live), "
-                            + "--allowed-lateness 0s --flush-interval 250ms", halfLoad));
-            figures.put("latency_p99_ms", latency[1], "ms", "as latency_p50_ms");
-
-            for (String job : List.of("retention", "reach")) {
-                StateFigures state = state(topics, events, users, job.equals("retention") ? RetentionJob::new : ReachJob::new);
-                if (state.bytesPerUser() > 0) {
-                    figures.put(job + "_state_bytes_per_user", state.bytesPerUser(), "bytes",
-                            "RocksDB estimate-live-data-size of every state, summed, after the workload and two checkpoints, / users");
-                } else {
-                    out.println("  " + job + "_state_bytes_per_user: not measured (RocksDB reported no live data size)");
+            if (only.contains(Group.raw_ingest)) {
+                figures.put("raw_ingest", median(() -> live(topics, events, RawIngestJob::new).rate()), "events/s",
+                        "Kafka source, Avro decoding, validation, watermarks, then nothing (median of " + runs + ")");
+            }
+            if (only.contains(Group.retention_live) || only.contains(Group.latency)) {
+                List<Double> rowsPerEvent = new ArrayList<>();
+                figures.put("retention_live", median(() -> {
+                    LiveRun run = live(topics, events, RetentionJob::new);
+                    rowsPerEvent.add(run.rowsWritten() / (double) events);
+                    return run.rate();
+                }), "events/s", "retention job, " + liveHow);
+                figures.put("rows_per_event", BenchFigures.median(rowsPerEvent), "rows/event",
+                        "rows handed to PostgreSQL by retention_live, all three tables, per event read");
+            }
+            if (only.contains(Group.reach_live)) {
+                figures.put("reach_live", median(() -> live(topics, events, ReachJob::new).rate()), "events/s", "reach job, " + liveHow);
+            }
+            if (only.contains(Group.both_live)) {
+                figures.put("both_live", median(() -> live(topics, events, RetentionJob::new, ReachJob::new).rate()), "events/s",
+                        "both jobs at once on the same topics, each event through both (median of " + runs + ")");
+            }
+            if (only.contains(Group.sql_equivalent)) {
+                TopicNames empty = publish(new BenchWorkload(13, 0, 0, START, 1), "empty");
+                figures.put("sql_equivalent", median(() -> sqlEquivalent(topics, empty, events)), "events/s",
+                        "sql/flink/per_user_aggregates.sql (both queries, one job, into blackhole tables) over the same topics, "
+                                + "bounded at the latest offsets, RocksDB and checkpoints; net run time minus that of the same job on empty topics");
+            }
+            if (only.contains(Group.backfill)) {
+                Path history = writeHistory(main);
+                figures.put("backfill", median(() -> backfill(history, "retention")), "events/s",
+                        "./pulse backfill --only retention of the same events from a .jsonl.gz file, BATCH mode, net job run time");
+                figures.put("backfill_both", median(() -> backfill(history, "all")), "events/s",
+                        "./pulse backfill of both jobs' tables from the same file");
+            }
+            if (only.contains(Group.sink_rows)) {
+                figures.put("sink_rows", median(() -> sinkRows(200_000)), "rows/s",
+                        "200,000 distinct user_retention rows through the JDBC upsert sink (batches of 5,000), net run time");
+            }
+            if (only.contains(Group.latency)) {
+                double halfLoad = figures.get("retention_live").orElseThrow().value() / 2;
+                double[] latency = latency(halfLoad, Duration.ofSeconds(20));
+                figures.put("latency_p50_ms", latency[0], "ms", String.format(
+                        "event time (= wall clock at publish) to the row's recorded_at, at %,.0f events/s (half of retention_live), "
+                                + "--allowed-lateness 0s --flush-interval 250ms", halfLoad));
+                figures.put("latency_p99_ms", latency[1], "ms", "as latency_p50_ms");
+            }
+            if (only.contains(Group.state)) {
+                for (String job : List.of("retention", "reach")) {
+                    StateFigures state = state(topics, events, users, job.equals("retention") ? RetentionJob::new : ReachJob::new);
+                    if (state.bytesPerUser() > 0) {
+                        figures.put(job + "_state_bytes_per_user", state.bytesPerUser(), "bytes",
+                                "RocksDB estimate-live-data-size of every state, summed, after the workload and two checkpoints, / users");
+                    } else {
+                        out.println("  " + job + "_state_bytes_per_user: not measured (RocksDB reported no live data size)");
+                    }
+                    figures.put(job + "_checkpoint_ms", state.checkpointMs(), "ms",
+                            "median end-to-end duration of the job's checkpoints (2 s interval, incremental)");
                 }
-                figures.put(job + "_checkpoint_ms", state.checkpointMs(), "ms",
-                        "median end-to-end duration of the job's checkpoints (2 s interval, incremental)");
             }
-
-            List<Integer> sizes = new ArrayList<>(List.of(10_000, 100_000));
-            if (full) {
-                sizes.addAll(List.of(1_000_000, 10_000_000));
-            }
-            for (int n : sizes) {
-                int workloadEvents = Math.max(events, 2 * n);
-                TopicNames scaled = publish(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
-                figures.put("retention_live_" + exponent(n) + "_users", median(() -> live(scaled, workloadEvents, RetentionJob::new).rate()),
-                        "events/s", String.format("retention job on %,d events of %,d users (median of %d)", workloadEvents, n, runs));
+            if (only.contains(Group.scaling)) {
+                scalingCurve(figures);
             }
         }
         out.printf("%nSuite time: %s%n", Duration.ofMillis(System.currentTimeMillis() - suiteStart).withNanos(0));
@@ -181,6 +196,24 @@ public final class BenchCommand implements Callable<Integer> {
         out.println();
         out.println(json.toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * retention_live on workloads of the main workload's shape (events per user, mix, 60 days) with
+     * more and more users, so that only the number of users (and so the state) grows.
+     */
+    private void scalingCurve(BenchFigures figures) throws Exception {
+        List<Integer> sizes = new ArrayList<>(List.of(10_000, 100_000));
+        if (full) {
+            sizes.addAll(List.of(1_000_000, 10_000_000));
+        }
+        double eventsPerUser = events / (double) users;
+        for (int n : sizes) {
+            int workloadEvents = (int) Math.round(eventsPerUser * n);
+            TopicNames scaled = publish(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
+            figures.put("retention_live_" + exponent(n) + "_users", median(() -> live(scaled, workloadEvents, RetentionJob::new).rate()),
+                    "events/s", String.format("retention job on %,d events of %,d users (median of %d)", workloadEvents, n, runs));
+        }
     }
 
     private static String exponent(int n) {
@@ -255,13 +288,18 @@ public final class BenchCommand implements Callable<Integer> {
                     long first = accumulators.stream().mapToLong(a -> number(a.get(IngestRouter.FIRST_READ_AT))).min().orElseThrow();
                     long last = accumulators.stream().mapToLong(a -> number(a.get(IngestRouter.LAST_READ_AT))).max().orElseThrow();
                     long rows = 0;
+                    Map<String, Long> rowsByTable = new java.util.TreeMap<>();
                     for (Map<String, Object> a : accumulators) {
                         for (var acc : a.entrySet()) {
                             if (acc.getKey().startsWith(RowCounter.accumulatorName(""))) {
                                 rows += number(acc.getValue());
+                                rowsByTable.merge(acc.getKey().substring(RowCounter.accumulatorName("").length()),
+                                        number(acc.getValue()), Long::sum);
                             }
                         }
                     }
+                    out.printf("    run %d: %,.0f events/s; rows by table %s%n", run,
+                            expected * 1000.0 / Math.max(1, last - first), rowsByTable);
                     return new LiveRun(expected * 1000.0 / Math.max(1, last - first), rows);
                 }
                 if (System.currentTimeMillis() > deadline) {

@@ -1,0 +1,117 @@
+package io.customerpulse.events;
+
+import io.customerpulse.serialization.RecordSerializer;
+import io.customerpulse.serialization.RecordTypeInfo;
+
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+
+/** {@link PulseEvent} on the network and in state (held events): every event crosses it at least twice. */
+public final class PulseEventSerializer extends RecordSerializer<PulseEvent> {
+    private static final long serialVersionUID = 1L;
+
+    public static final PulseEventSerializer INSTANCE = new PulseEventSerializer();
+
+    /** Stored codes of the event types: append only. */
+    private static final EventType[] TYPE_CODES = {EventType.CLICK, EventType.PURCHASE, EventType.SHARE};
+
+    @Override
+    protected PulseEvent newRecord() {
+        return new PulseEvent();
+    }
+
+    @Override
+    public void serialize(PulseEvent e, DataOutputView out) throws IOException {
+        writeEnum(e.type, TYPE_CODES, out);
+        writeString(e.eventId, out);
+        writeString(e.userId, out);
+        out.writeLong(e.eventTime);
+        writeString(e.channel, out);
+        writeString(e.page, out);
+        writeString(e.itemId, out);
+        writeString(e.shareId, out);
+        writeString(e.orderId, out);
+        out.writeLong(e.amountMinor);
+        writeString(e.currency, out);
+        out.writeLong(e.valueMinor);
+        writeString(e.storeId, out);
+        writeString(e.target, out);
+        writeString(e.sourceTopic, out);
+        out.writeInt(e.sourcePartition);
+        out.writeLong(e.sourceOffset);
+    }
+
+    @Override
+    public PulseEvent deserialize(DataInputView in) throws IOException {
+        PulseEvent e = new PulseEvent();
+        e.type = readEnum(TYPE_CODES, in);
+        e.eventId = readString(in);
+        e.userId = readString(in);
+        e.eventTime = in.readLong();
+        e.channel = readString(in);
+        e.page = readString(in);
+        e.itemId = readString(in);
+        e.shareId = readString(in);
+        e.orderId = readString(in);
+        e.amountMinor = in.readLong();
+        e.currency = readString(in);
+        e.valueMinor = in.readLong();
+        e.storeId = readString(in);
+        e.target = readString(in);
+        e.sourceTopic = readString(in);
+        e.sourcePartition = in.readInt();
+        e.sourceOffset = in.readLong();
+        return e;
+    }
+
+    @Override
+    public PulseEvent copy(PulseEvent from) {
+        PulseEvent e = new PulseEvent();
+        e.type = from.type;
+        e.eventId = from.eventId;
+        e.userId = from.userId;
+        e.eventTime = from.eventTime;
+        e.channel = from.channel;
+        e.page = from.page;
+        e.itemId = from.itemId;
+        e.shareId = from.shareId;
+        e.orderId = from.orderId;
+        e.amountMinor = from.amountMinor;
+        e.currency = from.currency;
+        e.valueMinor = from.valueMinor;
+        e.storeId = from.storeId;
+        e.target = from.target;
+        e.sourceTopic = from.sourceTopic;
+        e.sourcePartition = from.sourcePartition;
+        e.sourceOffset = from.sourceOffset;
+        return e;
+    }
+
+    @Override
+    public TypeSerializerSnapshot<PulseEvent> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Layout 1 (the fields in the order above). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<PulseEvent> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    /** Named by {@code @TypeInfo} on {@link PulseEvent}. */
+    public static final class Factory extends TypeInfoFactory<PulseEvent> {
+        @Override
+        public TypeInformation<PulseEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new RecordTypeInfo<>(PulseEvent.class, INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.customerpulse.serialization;
+
+import io.customerpulse.events.EventType;
+import io.customerpulse.events.PulseEvent;
+import io.customerpulse.events.PulseEventSerializer;
+import io.customerpulse.retention.RetentionStatus;
+import io.customerpulse.retention.StatusTransition;
+import io.customerpulse.retention.StatusTransitionSerializer;
+import io.customerpulse.retention.UserRetentionRow;
+import io.customerpulse.retention.UserRetentionRowSerializer;
+import io.customerpulse.retention.UserRetentionState;
+import io.customerpulse.retention.UserRetentionStateSerializer;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hand-written serializers against the classes they serialize, field by field through
+ * reflection: a field added to a class but forgotten in its serializer fails here.
+ */
+class RecordSerializersTest {
+
+    record Case<T>(Class<T> type, RecordSerializer<T> serializer) {
+        @Override
+        public String toString() {
+            return type.getSimpleName();
+        }
+    }
+
+    static Stream<Case<?>> cases() {
+        return Stream.of(
+                new Case<>(PulseEvent.class, PulseEventSerializer.INSTANCE),
+                new Case<>(UserRetentionState.class, UserRetentionStateSerializer.INSTANCE),
+                new Case<>(UserRetentionRow.class, UserRetentionRowSerializer.INSTANCE),
+                new Case<>(StatusTransition.class, StatusTransitionSerializer.INSTANCE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void everyFieldSurvivesSerializationAndCopy(Case<T> c) throws Exception {
+        T original = c.type().getDeclaredConstructor().newInstance();
+        List<Field> fields = dataFields(c.type());
+        for (int i = 0; i < fields.size(); i++) {
+            fields.get(i).set(original, distinctValue(fields.get(i), i));
+        }
+
+        assertSameFields(fields, original, roundTrip(c.serializer(), original));
+        T copy = c.serializer().copy(original);
+        assertNotSame(original, copy);
+        assertSameFields(fields, original, copy);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void aFreshRecordWithItsNullsSurvives(Case<T> c) throws Exception {
+        T fresh = c.type().getDeclaredConstructor().newInstance();
+        assertSameFields(dataFields(c.type()), fresh, roundTrip(c.serializer(), fresh));
+        assertSameFields(dataFields(c.type()), fresh, c.serializer().createInstance());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void typeInformationOfTheClassUsesTheHandWrittenSerializer(Case<T> c) {
+        assertSame(c.serializer(), TypeInformation.of(c.type()).createSerializer(new SerializerConfigImpl()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void aSnapshotWrittenToASavepointRestoresTheSameSerializer(Case<T> c) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, c.serializer().snapshotConfiguration());
+        TypeSerializerSnapshot<T> restored = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+
+        assertSame(c.serializer(), restored.restoreSerializer());
+        assertTrue(c.serializer().snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs());
+    }
+
+    @Test
+    void everyEventTypeAndStatusHasAStoredCode() throws IOException {
+        for (EventType type : EventType.values()) {
+            PulseEvent e = new PulseEvent();
+            e.type = type;
+            assertEquals(type, roundTrip(PulseEventSerializer.INSTANCE, e).type);
+        }
+        for (RetentionStatus status : RetentionStatus.values()) {
+            UserRetentionState s = new UserRetentionState();
+            s.status = status;
+            assertEquals(status, roundTrip(UserRetentionStateSerializer.INSTANCE, s).status);
+        }
+    }
+
+    @Test
+    void anUnknownEnumCodeIsAnErrorNotAWrongValue() {
+        byte[] bytes = {7}; // no event type has code 7
+        assertThrows(IOException.class,
+                () -> PulseEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)));
+    }
+
+    private static <T> T roundTrip(RecordSerializer<T> serializer, T record) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(record, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T read = serializer.deserialize(in);
+        assertEquals(0, in.available(), "every byte written is read back");
+        return read;
+    }
+
+    private static List<Field> dataFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : type.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                fields.add(f);
+            }
+        }
+        assertTrue(fields.size() >= 4, type + " has its fields");
+        return fields;
+    }
+
+    /** A value for field number {@code i} that differs from the field's default and from the other fields' values. */
+    private static Object distinctValue(Field f, int i) {
+        Class<?> t = f.getType();
+        if (t == String.class) {
+            return f.getName() + "-" + i;
+        } else if (t == long.class || t == Long.class) {
+            return 1_000_000_007L * (i + 1);
+        } else if (t == int.class || t == Integer.class) {
+            return 1_000 + i;
+        } else if (t == double.class || t == Double.class) {
+            return 0.25 + i;
+        } else if (t.isEnum()) {
+            Object[] constants = t.getEnumConstants();
+            return constants[i % constants.length];
+        }
+        throw new AssertionError("No test value for " + f + ": extend distinctValue");
+    }
+
+    private static void assertSameFields(List<Field> fields, Object expected, Object actual) throws IllegalAccessException {
+        for (Field f : fields) {
+            assertEquals(f.get(expected), f.get(actual), f.getName());
+        }
+    }
+}

@@ -29,51 +29,74 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         return new UserRetentionState();
     }
 
+    // Bits of the leading flags byte: which of the optional instants follow.
+    private static final int HAS_RESURRECTED_AT = 1;
+    private static final int HAS_STATUS_TIMER = 2;
+    private static final int HAS_DEDUP_SWEEP = 4;
+
+    /**
+     * Compact, because RocksDB holds one per user: instants other than the first are written
+     * relative to it, counts and days as variable-length numbers, the usual "none"/"never" of the
+     * optional instants as a flag bit (about 60 bytes for a typical user instead of 125).
+     */
     @Override
     public void serialize(UserRetentionState s, DataOutputView out) throws IOException {
+        int flags = (s.resurrectedAt != RetentionRules.NONE ? HAS_RESURRECTED_AT : 0)
+                | (s.statusTimer != RetentionRules.NEVER ? HAS_STATUS_TIMER : 0)
+                | (s.dedupSweepAt != RetentionRules.NEVER ? HAS_DEDUP_SWEEP : 0);
+        out.writeByte(flags);
         writeEnum(s.status, STATUS_CODES, out);
-        out.writeLong(s.clock);
-        out.writeLong(s.firstSeenAt);
-        out.writeLong(s.lastActiveAt);
+        long base = s.firstSeenAt;
+        out.writeLong(base);
+        writeVarLong(s.clock - base, out);
+        writeVarLong(s.lastActiveAt - base, out);
         writeString(s.acquisitionChannel, out);
-        out.writeLong(s.resurrectedAt);
-        out.writeInt(s.activeDays);
-        out.writeInt(s.firstActiveDay);
-        out.writeInt(s.lastActiveDay);
-        out.writeLong(s.clicks);
-        out.writeLong(s.shares);
-        out.writeLong(s.purchases);
-        out.writeLong(s.revenueMinor);
-        out.writeInt(s.purchaseDays);
-        out.writeInt(s.firstPurchaseDay);
-        out.writeInt(s.lastPurchaseDay);
+        if ((flags & HAS_RESURRECTED_AT) != 0) {
+            writeVarLong(s.resurrectedAt - base, out);
+        }
+        writeVarLong(s.activeDays, out);
+        writeVarLong(s.firstActiveDay, out);
+        writeVarLong((long) s.lastActiveDay - s.firstActiveDay, out);
+        writeVarLong(s.clicks, out);
+        writeVarLong(s.shares, out);
+        writeVarLong(s.purchases, out);
+        writeVarLong(s.revenueMinor, out);
+        writeVarLong(s.purchaseDays, out);
+        writeVarLong(s.firstPurchaseDay, out);
+        writeVarLong((long) s.lastPurchaseDay - s.firstPurchaseDay, out);
         out.writeDouble(s.score);
-        out.writeLong(s.statusTimer);
-        out.writeLong(s.dedupSweepAt);
+        if ((flags & HAS_STATUS_TIMER) != 0) {
+            writeVarLong(s.statusTimer - base, out);
+        }
+        if ((flags & HAS_DEDUP_SWEEP) != 0) {
+            writeVarLong(s.dedupSweepAt - base, out);
+        }
     }
 
     @Override
     public UserRetentionState deserialize(DataInputView in) throws IOException {
         UserRetentionState s = new UserRetentionState();
+        int flags = in.readUnsignedByte();
         s.status = readEnum(STATUS_CODES, in);
-        s.clock = in.readLong();
-        s.firstSeenAt = in.readLong();
-        s.lastActiveAt = in.readLong();
+        long base = in.readLong();
+        s.firstSeenAt = base;
+        s.clock = base + readVarLong(in);
+        s.lastActiveAt = base + readVarLong(in);
         s.acquisitionChannel = readString(in);
-        s.resurrectedAt = in.readLong();
-        s.activeDays = in.readInt();
-        s.firstActiveDay = in.readInt();
-        s.lastActiveDay = in.readInt();
-        s.clicks = in.readLong();
-        s.shares = in.readLong();
-        s.purchases = in.readLong();
-        s.revenueMinor = in.readLong();
-        s.purchaseDays = in.readInt();
-        s.firstPurchaseDay = in.readInt();
-        s.lastPurchaseDay = in.readInt();
+        s.resurrectedAt = (flags & HAS_RESURRECTED_AT) != 0 ? base + readVarLong(in) : RetentionRules.NONE;
+        s.activeDays = (int) readVarLong(in);
+        s.firstActiveDay = (int) readVarLong(in);
+        s.lastActiveDay = (int) (s.firstActiveDay + readVarLong(in));
+        s.clicks = readVarLong(in);
+        s.shares = readVarLong(in);
+        s.purchases = readVarLong(in);
+        s.revenueMinor = readVarLong(in);
+        s.purchaseDays = (int) readVarLong(in);
+        s.firstPurchaseDay = (int) readVarLong(in);
+        s.lastPurchaseDay = (int) (s.firstPurchaseDay + readVarLong(in));
         s.score = in.readDouble();
-        s.statusTimer = in.readLong();
-        s.dedupSweepAt = in.readLong();
+        s.statusTimer = (flags & HAS_STATUS_TIMER) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
+        s.dedupSweepAt = (flags & HAS_DEDUP_SWEEP) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
         return s;
     }
 
@@ -107,7 +130,7 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         return new Snapshot();
     }
 
-    /** Layout 1 (the fields in the order above). */
+    /** Layout 1 (the compact layout above). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserRetentionState> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -110,6 +110,74 @@ class RecordSerializersTest {
     }
 
     @Test
+    void variableLengthLongsRoundTripAtEveryMagnitudeAndSign() throws IOException {
+        long[] values = {0, 1, -1, 63, 64, -64, -65, 127, 128, 1L << 35, -(1L << 35), Long.MAX_VALUE, Long.MIN_VALUE};
+        int[] expectedBytes = {1, 1, 1, 1, 2, 1, 2, 2, 2, 6, 6, 10, 10};
+        for (int i = 0; i < values.length; i++) {
+            DataOutputSerializer out = new DataOutputSerializer(16);
+            RecordSerializer.writeVarLong(values[i], out);
+            assertEquals(expectedBytes[i], out.length(), "bytes for " + values[i]);
+            assertEquals(values[i], RecordSerializer.readVarLong(new DataInputDeserializer(out.getCopyOfBuffer())));
+        }
+    }
+
+    @Test
+    void userStateAtTheExtremesSurvives() throws Exception {
+        UserRetentionState s = new UserRetentionState();
+        s.status = RetentionStatus.CHURNED;
+        s.firstSeenAt = Long.MAX_VALUE - 1; // instants relative to it wrap around and back
+        s.clock = Long.MIN_VALUE + 1;
+        s.lastActiveAt = -5;
+        s.resurrectedAt = 0;
+        s.activeDays = Integer.MAX_VALUE;
+        s.firstActiveDay = Integer.MIN_VALUE;
+        s.lastActiveDay = Integer.MAX_VALUE;
+        s.clicks = Long.MAX_VALUE;
+        s.revenueMinor = Long.MIN_VALUE;
+        s.purchaseDays = -1;
+        s.firstPurchaseDay = Integer.MAX_VALUE;
+        s.lastPurchaseDay = Integer.MIN_VALUE;
+        s.score = Double.NaN;
+        s.statusTimer = Long.MIN_VALUE + 7;
+        s.dedupSweepAt = Long.MAX_VALUE - 7;
+        assertSameFields(dataFields(UserRetentionState.class), s, roundTrip(UserRetentionStateSerializer.INSTANCE, s));
+    }
+
+    /**
+     * A typical user, counted by hand: flags 1, status 1, first seen 8, clock and last activity 5
+     * each (40 and 38 days in ms), channel "app" 4, active days 1, first active day 3 (20,089),
+     * last active day 1 (+38), clicks, shares, purchases 1 each, revenue 3 (12,345), purchase days
+     * 1, first purchase day 3, last purchase day 1, score 8, status timer and dedup sweep 5 each.
+     */
+    @Test
+    void aTypicalUserStateTakes58Bytes() throws Exception {
+        long day = 86_400_000L;
+        UserRetentionState s = new UserRetentionState();
+        s.status = RetentionStatus.ACTIVE;
+        s.firstSeenAt = 20_089 * day;
+        s.clock = s.firstSeenAt + 40 * day;
+        s.lastActiveAt = s.firstSeenAt + 38 * day;
+        s.acquisitionChannel = "app";
+        s.activeDays = 12;
+        s.firstActiveDay = 20_089;
+        s.lastActiveDay = 20_089 + 38;
+        s.clicks = 40;
+        s.shares = 3;
+        s.purchases = 4;
+        s.revenueMinor = 12_345;
+        s.purchaseDays = 3;
+        s.firstPurchaseDay = 20_090;
+        s.lastPurchaseDay = 20_120;
+        s.score = 3.7;
+        s.statusTimer = s.firstSeenAt + 52 * day;
+        s.dedupSweepAt = s.firstSeenAt + 45 * day;
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        UserRetentionStateSerializer.INSTANCE.serialize(s, out);
+        assertEquals(58, out.length());
+        assertSameFields(dataFields(UserRetentionState.class), s, roundTrip(UserRetentionStateSerializer.INSTANCE, s));
+    }
+
+    @Test
     void anUnknownEnumCodeIsAnErrorNotAWrongValue() {
         byte[] bytes = {7}; // no event type has code 7
         assertThrows(IOException.class,

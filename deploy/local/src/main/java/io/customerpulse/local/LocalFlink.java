@@ -96,6 +96,12 @@ public final class LocalFlink implements AutoCloseable {
         return values;
     }
 
+    /** Takes a savepoint in Flink's canonical format (the logical state) into {@code dir}; its path. */
+    public String canonicalSavepoint(JobID job, java.nio.file.Path dir) throws Exception {
+        return cluster.triggerSavepoint(job, dir.toUri().toString(), false,
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+    }
+
     public URI restAddress() throws Exception {
         return cluster.getRestAddress().get(10, TimeUnit.SECONDS);
     }

@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--full", description = "Also the scaling points at 10^6 and 10^7 users (long: tens of millions of events).")
+    @Option(names = "--full", description = "Also the scaling points at 10^6 and 10^7 users (long: 10^7 and 10^8 events at 10 per user).")
     boolean full;
 
     @Option(names = "--only", split = ",", paramLabel = "<group>",

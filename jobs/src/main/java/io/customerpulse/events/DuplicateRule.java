@@ -67,11 +67,11 @@ public final class DuplicateRule implements Serializable {
      * @return true if it counts (remember its time), false for a duplicate
      */
     public boolean countsWhenApplied(Long countedAt, long eventTime) {
-        // countedAt == eventTime can only be this very copy, remembered on arrival by a build that
-        // remembered ids then (a restored savepoint); a second copy at the same instant is dropped
-        // on arrival. countedAt > eventTime likewise comes only from such state: a later copy,
-        // remembered on arrival and not applied yet, which this earlier one precedes.
-        return countedAt == null || countedAt >= eventTime || eventTime - countedAt >= horizonMs;
+        // Applied in event-time order, a counted copy is at or before this one. It can be after it
+        // only when a restore lowered the late boundary below where this key had got to (the
+        // smallest watermark of all subtasks); then the id has counted once already, and it
+        // stays counted once: a duplicate on either side within the horizon.
+        return countedAt == null || Math.abs(eventTime - countedAt) >= horizonMs;
     }
 
     /** From when the id of a copy counted at {@code countedAt} need not be remembered. */

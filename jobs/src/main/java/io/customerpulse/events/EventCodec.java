@@ -61,20 +61,32 @@ public final class EventCodec {
     /** Decodes the value of a record read from the topic of {@code type}. */
     public SpecificRecord decode(EventType type, byte[] bytes) throws DecodeException {
         if (bytes == null || bytes.length == 0) {
-            throw new DecodeException(DeadLetterReason.UNDECODABLE, "empty record value", null);
+            throw new DecodeException(DeadLetterReason.UNDECODABLE, type.word() + ": " + EMPTY_VALUE, null);
         }
         try {
             return decoders.get(type).decode(bytes);
-        } catch (BadHeaderException e) {
-            throw new DecodeException(DeadLetterReason.UNDECODABLE,
-                    "not Avro single-object encoding: " + e.getMessage(), e);
-        } catch (MissingSchemaException e) {
-            throw new DecodeException(DeadLetterReason.UNKNOWN_SCHEMA,
-                    "unknown writer schema for " + type.word() + ": " + e.getMessage(), e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
-            throw new DecodeException(DeadLetterReason.UNDECODABLE,
-                    "corrupt " + type.word() + " body: " + e, e);
+            throw failure(type.word(), e);
         }
+    }
+
+    /** Why a value is refused when it has no bytes at all. */
+    public static final String EMPTY_VALUE = "empty value";
+
+    /**
+     * Why a non-empty value of a {@code what} record could not be decoded, classified: a value
+     * that is not single-object encoding and a corrupt body are undecodable; a writer schema missing
+     * from schemas/history is an unknown schema. The Flink SQL format reports the same reasons.
+     */
+    public static DecodeException failure(String what, Exception cause) {
+        if (cause instanceof BadHeaderException) {
+            return new DecodeException(DeadLetterReason.UNDECODABLE,
+                    what + ": not Avro single-object encoding: " + cause.getMessage(), cause);
+        } else if (cause instanceof MissingSchemaException) {
+            return new DecodeException(DeadLetterReason.UNKNOWN_SCHEMA,
+                    what + ": writer schema not in schemas/history: " + cause.getMessage(), cause);
+        }
+        return new DecodeException(DeadLetterReason.UNDECODABLE, what + ": corrupt body: " + cause, cause);
     }
 
     /** Encodes a generated event record in the producers' wire format. */

@@ -111,7 +111,7 @@ public final class EventAdmission {
         late.observe(timers);
     }
 
-    /** The remembered ids, for their sweeps and for forgetting an event refused after all. */
+    /** The remembered ids, for their sweeps. */
     public RecentEventIds seenEventIds() {
         return seen;
     }

@@ -38,7 +38,7 @@ public final class HeldEvents<T> {
     /** The items held for one instant, as read by {@link #at}. */
     public final class Instant {
         private final long time;
-        private final List<T> held;
+        private List<T> held;
 
         private Instant(long time, List<T> held) {
             this.time = time;
@@ -50,15 +50,14 @@ public final class HeldEvents<T> {
             return held != null && held.stream().anyMatch(match);
         }
 
-        /** Holds {@code item} with them until the watermark reaches this instant (use once). */
+        /** Holds {@code item} with them until the watermark reaches this instant. */
         public void hold(T item, TimerService timers) throws Exception {
-            List<T> items = held;
-            if (items == null) {
-                items = new ArrayList<>(1);
+            if (held == null) {
+                held = new ArrayList<>(1);
                 timers.registerEventTimeTimer(time);
             }
-            items.add(item);
-            byTime.put(time, items);
+            held.add(item);
+            byTime.put(time, held);
         }
     }
 

@@ -17,8 +17,7 @@ import java.util.Map;
  * <p>Ids are remembered when a copy is applied, not when it arrives, so what is remembered is
  * final. Forgetting runs on event time (a sweep timer), not processing-time TTL, and only drops
  * ids no future event can be within the horizon of; sweeps are rounded up to the hour so that one
- * sweep clears many ids. The state (name and type) is the one earlier builds filled on arrival;
- * {@link DuplicateRule#countsWhenApplied} reads such entries correctly.
+ * sweep clears many ids.
  */
 public final class RecentEventIds {
     public static final long NO_SWEEP = Long.MAX_VALUE;
@@ -39,14 +38,6 @@ public final class RecentEventIds {
 
     public void remember(String eventId, long eventTime) throws Exception {
         timeById.put(eventId, eventTime);
-    }
-
-    /** Forgets {@code eventId} if it is remembered at {@code eventTime} (an event refused after all). */
-    public void forget(String eventId, long eventTime) throws Exception {
-        Long remembered = timeById.get(eventId);
-        if (remembered != null && remembered == eventTime) {
-            timeById.remove(eventId);
-        }
     }
 
     /** When the id of an event at {@code eventTime} may be forgotten (rounded up to the hour). */

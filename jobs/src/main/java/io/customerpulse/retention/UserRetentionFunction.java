@@ -179,9 +179,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
             for (PulseEvent event : due) {
                 if (!state.isEmpty() && event.eventTime < state.clock) {
-                    // Only after a restore: the event arrived behind this user's own clock. (A
-                    // savepoint of a build that remembered ids on arrival may remember this one.)
-                    seenEventIds.forget(event.eventId, event.eventTime);
+                    // Only after a restore: the event arrived behind this user's own clock. Its id
+                    // was never remembered (ids are remembered when applied).
                     ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT,
                             "event_time is behind the user's clock " + java.time.Instant.ofEpochMilli(state.clock)
                                     + " (arrived after a restart)"));

@@ -1,11 +1,11 @@
 package io.customerpulse.sql;
 
+import io.customerpulse.events.EventCodec;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.AvroToRowDataConverters;
@@ -72,7 +72,8 @@ public final class AvroSingleObjectDeserializationSchema implements Deserializat
         try {
             return (RowData) converter.convert(decoder.decode(message));
         } catch (IOException | RuntimeException e) {
-            String reason = reason(e, message);
+            String reason = message.length == 0
+                    ? recordName + ": " + EventCodec.EMPTY_VALUE : EventCodec.failure(recordName, e).getMessage();
             if (!ignoreParseErrors) {
                 throw new IOException("Cannot decode " + recordName + " (" + reason + "); set '"
                         + AvroSingleObjectFormatFactory.IDENTIFIER + "."
@@ -86,17 +87,6 @@ public final class AvroSingleObjectDeserializationSchema implements Deserializat
             }
             return null;
         }
-    }
-
-    private static String reason(Exception e, byte[] message) {
-        if (message.length == 0) {
-            return "empty value";
-        } else if (e instanceof BadHeaderException) {
-            return "not Avro single-object encoding: " + e.getMessage();
-        } else if (e instanceof MissingSchemaException) {
-            return "writer schema not in schemas/history: " + e.getMessage();
-        }
-        return "corrupt body: " + e;
     }
 
     @Override

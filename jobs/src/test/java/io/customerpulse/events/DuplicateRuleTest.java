@@ -27,10 +27,11 @@ class DuplicateRuleTest {
     }
 
     @Test
-    void whatOnlyAStateRememberedOnArrivalCanHoldCountsWhenApplied() {
-        // The copy itself, remembered on arrival by an earlier build; or a later copy not applied yet.
-        assertThat(rule.countsWhenApplied(3 * DAY, 3 * DAY)).isTrue();
-        assertThat(rule.countsWhenApplied(5 * DAY, 3 * DAY)).isTrue();
+    void afterARestoreACopyAtOrBeforeTheCountedOneWithinTheHorizonIsADuplicateWhenApplied() {
+        // Only a restore that lowered the late boundary lets such a copy in; the id counted already.
+        assertThat(rule.countsWhenApplied(3 * DAY, 3 * DAY)).isFalse();
+        assertThat(rule.countsWhenApplied(5 * DAY, 3 * DAY)).isFalse();
+        assertThat(rule.countsWhenApplied(10 * DAY, 3 * DAY)).isTrue(); // a horizon apart: both count
     }
 
     @Test

@@ -44,15 +44,9 @@ public final class LocalFlink implements AutoCloseable {
 
     /** Builds {@code job}'s dataflow with its own configuration and submits it. */
     public JobID submit(PulseJob job) throws Exception {
-        return submit(job, new Configuration());
-    }
-
-    /** As {@link #submit(PulseJob)}, with {@code extra} Flink settings on top of the job's own. */
-    public JobID submit(PulseJob job, Configuration extra) throws Exception {
         job.prepareServingStore();
-        Configuration conf = job.job.flinkConfiguration(job.jobName());
-        conf.addAll(extra);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                job.job.flinkConfiguration(job.jobName()));
         job.build(env);
         return submit(env);
     }

@@ -54,7 +54,7 @@ public final class HeldEvents<T> {
         public void hold(T item, TimerService timers) throws Exception {
             if (held == null) {
                 held = new ArrayList<>(1);
-                timers.registerEventTimeTimer(time);
+                EventTimers.register(timers, time);
             }
             held.add(item);
             byTime.put(time, held);

@@ -6,6 +6,7 @@ import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.EventTimers;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.RecentEventIds;
 
@@ -216,7 +217,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     private static void scheduleSweep(ReferralState state, long due, ReadOnlyContext ctx) {
         if (due != RecentEventIds.NO_SWEEP) {
             state.sweepAt = due;
-            ctx.timerService().registerEventTimeTimer(due);
+            EventTimers.register(ctx.timerService(), due);
         }
     }
 

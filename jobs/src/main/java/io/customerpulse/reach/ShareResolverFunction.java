@@ -8,6 +8,7 @@ import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.EventTimers;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.RecentEventIds;
 import io.customerpulse.time.DayClock;
@@ -237,7 +238,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
     private static void scheduleSweep(ShareState share, long due, OnTimerContext ctx) {
         if (due != RecentEventIds.NO_SWEEP) {
             share.sweepAt = due;
-            ctx.timerService().registerEventTimeTimer(due);
+            EventTimers.register(ctx.timerService(), due);
         }
     }
 

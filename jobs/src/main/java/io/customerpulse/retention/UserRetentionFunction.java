@@ -6,6 +6,7 @@ import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
+import io.customerpulse.flink.EventTimers;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.RecentEventIds;
@@ -153,7 +154,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         sameInstant.hold(event, ctx.timerService());
         JobControl current = clock.current(control);
         if (current.evaluateAtClockEnd) {
-            ctx.timerService().registerEventTimeTimer(current.clockEnd);
+            EventTimers.register(ctx.timerService(), current.clockEnd);
         }
     }
 
@@ -237,7 +238,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
         long next = calculator.nextChangeAfter(state, state.clock);
         if (next < state.statusTimer && next <= clockEnd) {
-            timers.registerEventTimeTimer(next);
+            EventTimers.register(timers, next);
             state.statusTimer = next;
         }
     }
@@ -245,7 +246,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private static void scheduleSweep(UserRetentionState state, long due, TimerService timers) {
         if (due != RecentEventIds.NO_SWEEP) {
             state.dedupSweepAt = due;
-            timers.registerEventTimeTimer(due);
+            EventTimers.register(timers, due);
         }
     }
 

@@ -28,10 +28,12 @@ import io.customerpulse.sink.RetentionTables;
 import io.customerpulse.sink.ServingSchema;
 import io.customerpulse.sink.WomTables;
 
+import org.apache.flink.api.common.BatchShuffleMode;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -71,6 +73,8 @@ import java.util.concurrent.Callable;
             "The same events give the same tables as live processing; input need not be sorted."})
 public class BackfillJob implements Callable<Integer> {
     public static final String JOB_NAME = "customer-pulse-backfill";
+    /** The shuffle of in-process backfills, and of clusters configured for fast backfills. */
+    public static final BatchShuffleMode HYBRID_SHUFFLE = BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE;
 
     @Option(names = "--input", paramLabel = "<file-or-dir>", arity = "1..*",
             description = "History files or directories (searched recursively for *.jsonl, *.jsonl.gz, *.avro).")
@@ -125,11 +129,39 @@ public class BackfillJob implements Callable<Integer> {
         return 0;
     }
 
-    /** BATCH mode, no checkpoints, the job's own settings otherwise. */
+    /**
+     * BATCH mode, no checkpoints, the job's own settings otherwise; the shuffle mode is the
+     * cluster's (see {@link #inProcessConfiguration}).
+     */
     public Configuration configuration() {
         Configuration conf = job.flinkConfiguration(JOB_NAME);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         conf.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        // Every stage runs at the job's parallelism. Flink would otherwise size each stage from
+        // its input once that input is complete, which makes every consumer wait for its
+        // producers to finish, even with a hybrid shuffle.
+        conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, false);
+        return conf;
+    }
+
+    /**
+     * {@link #configuration()} for a run on an in-process Flink built from it (./pulse backfill),
+     * with hybrid shuffles.
+     *
+     * <p>With Flink's default blocking shuffles each stage starts when the one before has
+     * finished, so the table writers and the cohort counter waited for the whole user timeline.
+     * A hybrid shuffle lets a consumer read what its producer has written so far (spilling to
+     * disk only when memory runs short), so the stages overlap: the newest event time is found
+     * while the files are read, and cohorts are counted while the timeline runs. The results do
+     * not change: BATCH semantics (sorted keyed inputs, broadcast input first) come from the
+     * operators, not the shuffle. A TaskManager serves hybrid shuffles only if its own
+     * configuration names them (Flink creates the tiered storage they need at start-up), so a job
+     * submitted to a cluster takes the cluster's {@code execution.batch-shuffle-mode} rather than
+     * setting it.
+     */
+    public Configuration inProcessConfiguration() {
+        Configuration conf = configuration();
+        conf.set(ExecutionOptions.BATCH_SHUFFLE_MODE, HYBRID_SHUFFLE);
         return conf;
     }
 

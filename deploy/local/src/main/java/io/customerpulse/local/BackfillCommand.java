@@ -71,7 +71,7 @@ public final class BackfillCommand extends BackfillJob {
 
     private void runWithProgress(long totalBytes, AtomicLong bytesRead) throws Exception {
         long start = System.currentTimeMillis();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(configuration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(inProcessConfiguration());
         prepare(env);
         JobClient client = env.executeAsync(JOB_NAME);
         var result = client.getJobExecutionResult();

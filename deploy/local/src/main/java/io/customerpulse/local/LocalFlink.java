@@ -1,9 +1,12 @@
 package io.customerpulse.local;
 
+import io.customerpulse.backfill.BackfillJob;
 import io.customerpulse.cli.PulseJob;
 
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -33,6 +36,8 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        // As deploy/local/config.yaml: the TaskManager serves the backfill's hybrid shuffles.
+        conf.set(ExecutionOptions.BATCH_SHUFFLE_MODE, BackfillJob.HYBRID_SHUFFLE);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -66,6 +71,20 @@ public final class LocalFlink implements AutoCloseable {
                     .map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
         }
         return result.getNetRuntime();
+    }
+
+    /** A finished job: when it was submitted and when it finished (wall clock, ms), its accumulators. */
+    public record FinishedJob(long submittedAt, long finishedAt, Map<String, Object> accumulators) {
+        public long runTime() {
+            return finishedAt - submittedAt;
+        }
+    }
+
+    /** What {@code job} did, once {@link #awaitFinished} has returned. */
+    public FinishedJob finishedJob(JobID job) throws Exception {
+        var graph = cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS);
+        return new FinishedJob(graph.getStatusTimestamp(JobStatus.INITIALIZING), graph.getStatusTimestamp(JobStatus.FINISHED),
+                accumulators(job));
     }
 
     public boolean isRunning(JobID job) throws Exception {

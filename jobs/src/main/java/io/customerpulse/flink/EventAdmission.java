@@ -29,6 +29,7 @@ public final class EventAdmission {
     private final String name;
     private final DuplicateRule rule;
     private final LateBoundary late = new LateBoundary();
+    private RuntimeContext context;
     private RecentEventIds seen;
     private Counter duplicates;
     private Counter lateEvents;
@@ -49,7 +50,7 @@ public final class EventAdmission {
     }
 
     public void open(RuntimeContext context) {
-        seen = new RecentEventIds(context, name + "-seen-event-ids", rule);
+        this.context = context;
         duplicates = context.getMetricGroup().counter("duplicatesDropped");
         lateEvents = context.getMetricGroup().counter("lateEvents");
         duplicatesTotal = context.getLongCounter(duplicatesAccumulator(name));
@@ -68,10 +69,16 @@ public final class EventAdmission {
      *                              event time
      */
     public Verdict admit(PulseEvent event, boolean copyHeldAtSameInstant, TimerService timers) throws Exception {
+        return admit(event, copyHeldAtSameInstant, timers, seenEventIds());
+    }
+
+    /** {@link #admit(PulseEvent, boolean, TimerService)} with the key's counted ids kept elsewhere. */
+    public Verdict admit(PulseEvent event, boolean copyHeldAtSameInstant, TimerService timers, CountedIds counted)
+            throws Exception {
         lastBoundary = late.boundary(timers);
         // A watermark W promises no more events at or before W.
         boolean isLate = lastBoundary != Long.MIN_VALUE && event.eventTime <= lastBoundary;
-        if (rule.isDuplicateOnArrival(seen.countedAt(event.eventId), event.eventTime, copyHeldAtSameInstant, isLate)) {
+        if (rule.isDuplicateOnArrival(counted.countedAt(event.eventId), event.eventTime, copyHeldAtSameInstant, isLate)) {
             dropped();
             return Verdict.DUPLICATE;
         }
@@ -87,12 +94,22 @@ public final class EventAdmission {
      * is remembered, else it is a duplicate and counted as one.
      */
     public boolean counts(PulseEvent event) throws Exception {
-        if (!rule.countsWhenApplied(seen.countedAt(event.eventId), event.eventTime)) {
+        return counts(event, seenEventIds());
+    }
+
+    /** {@link #counts(PulseEvent)} with the key's counted ids kept elsewhere. */
+    public boolean counts(PulseEvent event, CountedIds counted) throws Exception {
+        if (!rule.countsWhenApplied(counted.countedAt(event.eventId), event.eventTime)) {
             dropped();
             return false;
         }
-        seen.remember(event.eventId, event.eventTime);
+        counted.remember(event.eventId, event.eventTime);
         return true;
+    }
+
+    /** Forgets the ids in {@code counted} that no event after {@code now} can be a duplicate of. */
+    public void forgetExpired(CountedIdList counted, long now) {
+        counted.forget(countedAt -> rule.forgettableFrom(countedAt) <= now);
     }
 
     private void dropped() {
@@ -111,8 +128,11 @@ public final class EventAdmission {
         late.observe(timers);
     }
 
-    /** The remembered ids, for their sweeps. */
+    /** The counted ids in a MapState of their own (created on first use), for callers that sweep them. */
     public RecentEventIds seenEventIds() {
+        if (seen == null) {
+            seen = new RecentEventIds(context, name + "-seen-event-ids", rule);
+        }
         return seen;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * ids no future event can be within the horizon of; sweeps are rounded up to the hour so that one
  * sweep clears many ids.
  */
-public final class RecentEventIds {
+public final class RecentEventIds implements CountedIds {
     public static final long NO_SWEEP = Long.MAX_VALUE;
     static final long SWEEP_GRANULARITY_MS = 3_600_000L;
 
@@ -31,11 +31,12 @@ public final class RecentEventIds {
         this.rule = rule;
     }
 
-    /** The event time of the last counted copy of {@code eventId}, or null if none is remembered. */
+    @Override
     public Long countedAt(String eventId) throws Exception {
         return timeById.get(eventId);
     }
 
+    @Override
     public void remember(String eventId, long eventTime) throws Exception {
         timeById.put(eventId, eventTime);
     }

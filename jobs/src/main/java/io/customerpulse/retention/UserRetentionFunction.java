@@ -4,12 +4,12 @@ import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.DeadLetterReason;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.ControlledClock;
+import io.customerpulse.flink.CountedIdList;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
-import io.customerpulse.flink.RecentEventIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -79,7 +79,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient BgNbdParameters modelInUse;
     private transient ValueState<UserRetentionState> userState;
     private transient EventAdmission admission;
-    private transient RecentEventIds seenEventIds;
     private transient HeldEvents<PulseEvent> heldEvents;
 
     private transient Counter eventsApplied;
@@ -99,7 +98,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         userState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("user-retention", TypeInformation.of(UserRetentionState.class)));
         admission.open(getRuntimeContext());
-        seenEventIds = admission.seenEventIds();
         heldEvents = new HeldEvents<>(getRuntimeContext(), "held-events", TypeInformation.of(PulseEvent.class));
 
         var metrics = getRuntimeContext().getMetricGroup();
@@ -141,7 +139,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
         HeldEvents<PulseEvent>.Instant sameInstant = heldEvents.at(event.eventTime);
         boolean copyHeld = sameInstant.holds(e -> e.eventId.equals(event.eventId));
-        switch (admission.admit(event, copyHeld, ctx.timerService())) {
+        UserRetentionState state = userState.value();
+        switch (admission.admit(event, copyHeld, ctx.timerService(), state == null ? new CountedIdList() : state.countedIds)) {
             case DUPLICATE -> {
                 return;
             }
@@ -187,21 +186,17 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
                                     + " (arrived after a restart)"));
                     continue;
                 }
-                if (!admission.counts(event)) {
+                if (!admission.counts(event, state.countedIds)) {
                     continue; // an earlier copy of its id counted within the dedup horizon
                 }
                 calculator.apply(state, event, output);
                 eventsApplied.inc();
                 changed = true;
             }
-            if (state.dedupSweepAt == RetentionRules.NEVER && !state.isEmpty()) {
-                scheduleSweep(state, seenEventIds.sweepDueFor(timestamp), ctx.timerService());
-            }
         }
-        if (timestamp >= state.dedupSweepAt) {
-            state.dedupSweepAt = RetentionRules.NEVER;
-            scheduleSweep(state, seenEventIds.sweep(timestamp), ctx.timerService());
-        }
+        // No sweep timers: the status timers touch the state until the user has churned, 90 days
+        // after their last event, far beyond the dedup horizon.
+        admission.forgetExpired(state.countedIds, timestamp);
         if (state.isEmpty()) {
             return;
         }
@@ -240,13 +235,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         if (next < state.statusTimer && next <= clockEnd) {
             EventTimers.register(timers, next);
             state.statusTimer = next;
-        }
-    }
-
-    private static void scheduleSweep(UserRetentionState state, long due, TimerService timers) {
-        if (due != RecentEventIds.NO_SWEEP) {
-            state.dedupSweepAt = due;
-            EventTimers.register(timers, due);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.flink.CountedIdList;
+
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * Everything the retention job keeps per user (one RocksDB value). Constant size: the rhythm and
- * the lifetimes inputs need only first/last day and a count, because events are applied in
- * event-time order.
+ * Everything the retention job keeps per user (one RocksDB value). Constant size but for the ids
+ * within the dedup horizon: the rhythm and the lifetimes inputs need only first/last day and a
+ * count, because events are applied in event-time order.
  */
 @TypeInfo(UserRetentionStateSerializer.Factory.class)
 public class UserRetentionState {
@@ -40,8 +42,11 @@ public class UserRetentionState {
 
     /** Bookkeeping of the operator: the registered status-change timer, or NEVER. */
     public long statusTimer = RetentionRules.NEVER;
-    /** Bookkeeping of the operator: when the next sweep of remembered event ids is due, or NEVER. */
-    public long dedupSweepAt = RetentionRules.NEVER;
+    /**
+     * Bookkeeping of the operator: the ids of the user's counted events within the dedup horizon,
+     * forgotten as the user's clock moves past it.
+     */
+    public CountedIdList countedIds = new CountedIdList();
 
     public UserRetentionState() {}
 

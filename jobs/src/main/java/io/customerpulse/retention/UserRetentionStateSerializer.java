@@ -6,6 +6,7 @@ import io.customerpulse.serialization.RecordTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -32,18 +33,18 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     // Bits of the leading flags byte: which of the optional instants follow.
     private static final int HAS_RESURRECTED_AT = 1;
     private static final int HAS_STATUS_TIMER = 2;
-    private static final int HAS_DEDUP_SWEEP = 4;
+    private static final int HAS_COUNTED_IDS = 4;
 
     /**
      * Compact, because RocksDB holds one per user: instants other than the first are written
      * relative to it, counts and days as variable-length numbers, the usual "none"/"never" of the
-     * optional instants as a flag bit (about 60 bytes for a typical user instead of 125).
+     * optional instants as a flag bit (about 60 bytes for a typical user instead of 125, plus about 15 per counted id).
      */
     @Override
     public void serialize(UserRetentionState s, DataOutputView out) throws IOException {
         int flags = (s.resurrectedAt != RetentionRules.NONE ? HAS_RESURRECTED_AT : 0)
                 | (s.statusTimer != RetentionRules.NEVER ? HAS_STATUS_TIMER : 0)
-                | (s.dedupSweepAt != RetentionRules.NEVER ? HAS_DEDUP_SWEEP : 0);
+                | (s.countedIds.size() > 0 ? HAS_COUNTED_IDS : 0);
         out.writeByte(flags);
         writeEnum(s.status, STATUS_CODES, out);
         long base = s.firstSeenAt;
@@ -68,8 +69,12 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         if ((flags & HAS_STATUS_TIMER) != 0) {
             writeVarLong(s.statusTimer - base, out);
         }
-        if ((flags & HAS_DEDUP_SWEEP) != 0) {
-            writeVarLong(s.dedupSweepAt - base, out);
+        if ((flags & HAS_COUNTED_IDS) != 0) {
+            writeVarLong(s.countedIds.size(), out);
+            for (int i = 0; i < s.countedIds.size(); i++) {
+                writeString(s.countedIds.id(i), out);
+                writeVarLong(s.countedIds.countedAt(i) - base, out);
+            }
         }
     }
 
@@ -96,7 +101,11 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         s.lastPurchaseDay = (int) (s.firstPurchaseDay + readVarLong(in));
         s.score = in.readDouble();
         s.statusTimer = (flags & HAS_STATUS_TIMER) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
-        s.dedupSweepAt = (flags & HAS_DEDUP_SWEEP) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
+        if ((flags & HAS_COUNTED_IDS) != 0) {
+            for (long i = readVarLong(in); i > 0; i--) {
+                s.countedIds.remember(readString(in), base + readVarLong(in));
+            }
+        }
         return s;
     }
 
@@ -121,7 +130,7 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         s.lastPurchaseDay = from.lastPurchaseDay;
         s.score = from.score;
         s.statusTimer = from.statusTimer;
-        s.dedupSweepAt = from.dedupSweepAt;
+        s.countedIds = from.countedIds.copy();
         return s;
     }
 
@@ -130,10 +139,35 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         return new Snapshot();
     }
 
-    /** Layout 1 (the compact layout above). */
+    /**
+     * The layout above, versioned, so that a savepoint of another layout is refused rather than
+     * misread. Version 3 (the base class's own) was the first compact layout, with a dedup sweep
+     * time where the counted ids now are; version 4 keeps the counted ids in the value.
+     */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserRetentionState> {
+        static final int LAYOUT = 4;
+        private int layout = LAYOUT;
+
         public Snapshot() {
             super(() -> INSTANCE);
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return LAYOUT;
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            layout = readVersion; // versions 3 and 4 write nothing else
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<UserRetentionState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<UserRetentionState> previous) {
+            return previous instanceof Snapshot s && s.layout == LAYOUT
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 

@@ -101,9 +101,19 @@ class UserRetentionFunctionTest {
         // The churned row's score is the click's weight halved 90/7 times.
         assertThat(lastRow().activityScore).isEqualTo(Math.pow(0.5, 90.0 / 7), org.assertj.core.api.Assertions.within(1e-15));
 
-        // Nothing leaks: the remembered event id was swept, no event is held, no timer is left.
+        // Nothing leaks: no event is held, no timer is left, the counted event id was forgotten.
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(stateOf("u").countedIds.size()).isZero();
+    }
+
+    /** The user's state as the operator keeps it. */
+    private UserRetentionState stateOf(String user) throws Exception {
+        var operator = (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getTwoInputOperator();
+        operator.setCurrentKey(user);
+        return operator.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE, new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                "user-retention", org.apache.flink.api.common.typeinfo.TypeInformation.of(UserRetentionState.class))).value();
     }
 
     @Test
@@ -118,6 +128,12 @@ class UserRetentionFunctionTest {
         assertThat(lastRow().purchases).isEqualTo(2);
         assertThat(lastRow().revenueMinor).isEqualTo(1500);
         assertThat(late()).isEmpty();
+        assertThat(stateOf("u").countedIds.toString()).isEqualTo("[p1@1735725600000, p2@1735898400000]");
+        // Forgotten as the user's clock passes 7 days after each (the status timers move it).
+        harness.processWatermark(at(8, 0));
+        assertThat(stateOf("u").countedIds.toString()).isEqualTo("[p2@1735898400000]");
+        harness.processWatermark(day(200));
+        assertThat(stateOf("u").countedIds.size()).isZero();
     }
 
     @Test
@@ -133,9 +149,10 @@ class UserRetentionFunctionTest {
         harness.processWatermark(day(200));
         assertThat(lastRow().clicks).isEqualTo(1);
         assertThat(duplicates()).isEqualTo(1);
-        // Nothing leaks: the held duplicate's timer fired, the remembered id was swept.
+        // Nothing leaks: the held duplicate's timer fired, the counted id was forgotten.
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(stateOf("u").countedIds.size()).isZero();
     }
 
     @Test

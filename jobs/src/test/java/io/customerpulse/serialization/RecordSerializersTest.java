@@ -3,6 +3,7 @@ package io.customerpulse.serialization;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.events.PulseEventSerializer;
+import io.customerpulse.flink.CountedIdList;
 import io.customerpulse.retention.RetentionStatus;
 import io.customerpulse.retention.StatusTransition;
 import io.customerpulse.retention.StatusTransitionSerializer;
@@ -139,7 +140,8 @@ class RecordSerializersTest {
         s.lastPurchaseDay = Integer.MIN_VALUE;
         s.score = Double.NaN;
         s.statusTimer = Long.MIN_VALUE + 7;
-        s.dedupSweepAt = Long.MAX_VALUE - 7;
+        s.countedIds.remember("late", Long.MIN_VALUE + 3);
+        s.countedIds.remember("", Long.MAX_VALUE);
         assertSameFields(dataFields(UserRetentionState.class), s, roundTrip(UserRetentionStateSerializer.INSTANCE, s));
     }
 
@@ -147,10 +149,11 @@ class RecordSerializersTest {
      * A typical user, counted by hand: flags 1, status 1, first seen 8, clock and last activity 5
      * each (40 and 38 days in ms), channel "app" 4, active days 1, first active day 3 (20,089),
      * last active day 1 (+38), clicks, shares, purchases 1 each, revenue 3 (12,345), purchase days
-     * 1, first purchase day 3, last purchase day 1, score 8, status timer and dedup sweep 5 each.
+     * 1, first purchase day 3, last purchase day 1, score 8, status timer 5; one counted id: count
+     * 1, "c-0001234567" 13 (length and 12 characters), its time 5 (38 days in ms).
      */
     @Test
-    void aTypicalUserStateTakes58Bytes() throws Exception {
+    void aTypicalUserStateTakes72Bytes() throws Exception {
         long day = 86_400_000L;
         UserRetentionState s = new UserRetentionState();
         s.status = RetentionStatus.ACTIVE;
@@ -170,11 +173,20 @@ class RecordSerializersTest {
         s.lastPurchaseDay = 20_120;
         s.score = 3.7;
         s.statusTimer = s.firstSeenAt + 52 * day;
-        s.dedupSweepAt = s.firstSeenAt + 45 * day;
+        s.countedIds.remember("c-0001234567", s.firstSeenAt + 38 * day);
         DataOutputSerializer out = new DataOutputSerializer(64);
         UserRetentionStateSerializer.INSTANCE.serialize(s, out);
-        assertEquals(58, out.length());
+        assertEquals(72, out.length());
         assertSameFields(dataFields(UserRetentionState.class), s, roundTrip(UserRetentionStateSerializer.INSTANCE, s));
+    }
+
+    @Test
+    void aSavepointOfTheEarlierUserStateLayoutIsRefusedNotMisread() throws Exception {
+        // Layout 3 stored a dedup sweep time where layout 4 stores the counted ids.
+        UserRetentionStateSerializer.Snapshot layout3 = new UserRetentionStateSerializer.Snapshot();
+        layout3.readSnapshot(3, new DataInputDeserializer(new byte[0]), getClass().getClassLoader());
+        assertTrue(UserRetentionStateSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(layout3)
+                .isIncompatible());
     }
 
     @Test
@@ -215,6 +227,11 @@ class RecordSerializersTest {
             return 1_000 + i;
         } else if (t == double.class || t == Double.class) {
             return 0.25 + i;
+        } else if (t == CountedIdList.class) {
+            CountedIdList ids = new CountedIdList();
+            ids.remember(f.getName() + "-" + i, 1_000_000_009L * (i + 1));
+            ids.remember(f.getName() + "-" + (i + 1), -1_000_000_009L * (i + 1));
+            return ids;
         } else if (t.isEnum()) {
             Object[] constants = t.getEnumConstants();
             return constants[i % constants.length];

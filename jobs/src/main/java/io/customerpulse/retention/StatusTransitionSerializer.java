@@ -1,11 +1,11 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -58,10 +58,10 @@ public final class StatusTransitionSerializer extends RecordSerializer<StatusTra
         return new Snapshot();
     }
 
-    /** Layout 1 (the fields in the order above). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<StatusTransition> {
+    /** Layout 4: the fields in the order above, strings as UTF-8 (layout 3 wrote them as Flink's StringValue). */
+    public static final class Snapshot extends LayoutSnapshot<StatusTransition> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(() -> INSTANCE, 4);
         }
     }
 

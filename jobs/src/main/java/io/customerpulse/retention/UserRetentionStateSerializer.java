@@ -1,12 +1,11 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -140,34 +139,13 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     }
 
     /**
-     * The layout above, versioned, so that a savepoint of another layout is refused rather than
-     * misread. Version 3 (the base class's own) was the first compact layout, with a dedup sweep
-     * time where the counted ids now are; version 4 keeps the counted ids in the value.
+     * Layout 5: the layout above, strings as UTF-8. Layout 3 was the first compact layout, with a
+     * dedup sweep time where the counted ids now are; layout 4 wrote strings as Flink's
+     * StringValue.
      */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserRetentionState> {
-        static final int LAYOUT = 4;
-        private int layout = LAYOUT;
-
+    public static final class Snapshot extends LayoutSnapshot<UserRetentionState> {
         public Snapshot() {
-            super(() -> INSTANCE);
-        }
-
-        @Override
-        public int getCurrentVersion() {
-            return LAYOUT;
-        }
-
-        @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-            layout = readVersion; // versions 3 and 4 write nothing else
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<UserRetentionState> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<UserRetentionState> previous) {
-            return previous instanceof Snapshot s && s.layout == LAYOUT
-                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                    : TypeSerializerSchemaCompatibility.incompatible();
+            super(() -> INSTANCE, 5);
         }
     }
 

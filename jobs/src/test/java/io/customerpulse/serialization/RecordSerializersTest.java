@@ -180,13 +180,28 @@ class RecordSerializersTest {
         assertSameFields(dataFields(UserRetentionState.class), s, roundTrip(UserRetentionStateSerializer.INSTANCE, s));
     }
 
-    @Test
-    void aSavepointOfTheEarlierUserStateLayoutIsRefusedNotMisread() throws Exception {
-        // Layout 3 stored a dedup sweep time where layout 4 stores the counted ids.
-        UserRetentionStateSerializer.Snapshot layout3 = new UserRetentionStateSerializer.Snapshot();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void aSavepointOfAnEarlierLayoutIsRefusedNotMisread(Case<T> c) throws Exception {
+        // Layout 3 wrote strings as Flink's StringValue (and the user state's dedup sweep time).
+        TypeSerializerSnapshot<T> layout3 = c.serializer().snapshotConfiguration();
         layout3.readSnapshot(3, new DataInputDeserializer(new byte[0]), getClass().getClassLoader());
-        assertTrue(UserRetentionStateSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(layout3)
-                .isIncompatible());
+        assertTrue(c.serializer().snapshotConfiguration().resolveSchemaCompatibility(layout3).isIncompatible());
+    }
+
+    @Test
+    void stringsOfAnyScriptSurviveAndAsciiTakesOneByteEach() throws IOException {
+        for (String value : new String[] {null, "", "app", "上海-门店 07", "emoji \uD83D\uDE00 and é", "x".repeat(300)}) {
+            PulseEvent e = new PulseEvent();
+            e.channel = value;
+            assertEquals(value, roundTrip(PulseEventSerializer.INSTANCE, e).channel);
+        }
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        RecordSerializer.writeString("app", out);
+        assertEquals(4, out.length(), "length + 1 in one byte, then three ASCII bytes");
+        out.clear();
+        RecordSerializer.writeString(null, out);
+        assertEquals(1, out.length());
     }
 
     @Test

@@ -45,8 +45,9 @@ import java.util.Map;
  *
  * <p>Timers: one event-time timer per held event time; one status timer at the next instant the
  * status would change without new activity, so an at_risk, dormant or churned user is noticed at
- * the exact instant even if they never send anything again; one sweep timer to forget event ids
- * older than the dedup horizon. A status timer that became too early (the user was active since)
+ * the exact instant even if they never send anything again. The counted event ids live in the
+ * user's state value and are forgotten whenever a timer moves the user's clock past their
+ * horizon, so they need no timer of their own. A status timer that became too early (the user was active since)
  * is left to fire and re-arm itself, which costs one timer per rhythm period instead of a timer
  * deletion per event.
  *

@@ -457,9 +457,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- latency ----
 
-    /** p50 and p99 of event time to recorded_at of each new user's first transition, at {@code rate} events/s. */
     private static final int LATENCY_EVENTS_PER_USER = 10;
 
+    /** p50 and p99 of event time to recorded_at of each new user's first transition, at {@code rate} events/s. */
     private double[] latency(double rate, Duration duration) throws Exception {
         postgres.emptyServingTables();
         TopicNames topics = new TopicNames("bench-latency-clicks", "bench-latency-purchases", "bench-latency-shares",

@@ -36,7 +36,7 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
-        // As deploy/local/config.yaml: the TaskManager serves the backfill's hybrid shuffles.
+        // Like a cluster set up for fast backfills (README, Backfills): the TaskManager serves hybrid shuffles.
         conf.set(ExecutionOptions.BATCH_SHUFFLE_MODE, BackfillJob.HYBRID_SHUFFLE);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)

@@ -4,15 +4,11 @@ import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** {@link PulseEvent} on the network and in state (held events): every event crosses it at least twice. */
 public final class PulseEventSerializer extends RecordSerializer<PulseEvent> {
@@ -108,10 +104,9 @@ public final class PulseEventSerializer extends RecordSerializer<PulseEvent> {
     }
 
     /** Named by {@code @TypeInfo} on {@link PulseEvent}. */
-    public static final class Factory extends TypeInfoFactory<PulseEvent> {
-        @Override
-        public TypeInformation<PulseEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new RecordTypeInfo<>(PulseEvent.class, INSTANCE);
+    public static final class Factory extends RecordTypeInfo.Factory<PulseEvent> {
+        public Factory() {
+            super(PulseEvent.class, INSTANCE);
         }
     }
 }

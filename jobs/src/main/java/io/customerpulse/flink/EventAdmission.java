@@ -29,8 +29,6 @@ public final class EventAdmission {
     private final String name;
     private final DuplicateRule rule;
     private final LateBoundary late = new LateBoundary();
-    private RuntimeContext context;
-    private RecentEventIds seen;
     private Counter duplicates;
     private Counter lateEvents;
     private org.apache.flink.api.common.accumulators.LongCounter duplicatesTotal;
@@ -50,7 +48,6 @@ public final class EventAdmission {
     }
 
     public void open(RuntimeContext context) {
-        this.context = context;
         duplicates = context.getMetricGroup().counter("duplicatesDropped");
         lateEvents = context.getMetricGroup().counter("lateEvents");
         duplicatesTotal = context.getLongCounter(duplicatesAccumulator(name));
@@ -67,12 +64,8 @@ public final class EventAdmission {
      *
      * @param copyHeldAtSameInstant whether the caller already holds an event with the same id and
      *                              event time
+     * @param counted the key's counted ids
      */
-    public Verdict admit(PulseEvent event, boolean copyHeldAtSameInstant, TimerService timers) throws Exception {
-        return admit(event, copyHeldAtSameInstant, timers, seenEventIds());
-    }
-
-    /** {@link #admit(PulseEvent, boolean, TimerService)} with the key's counted ids kept elsewhere. */
     public Verdict admit(PulseEvent event, boolean copyHeldAtSameInstant, TimerService timers, CountedIds counted)
             throws Exception {
         lastBoundary = late.boundary(timers);
@@ -93,11 +86,6 @@ public final class EventAdmission {
      * Whether an admitted event counts, asked when it is applied (in event-time order): if so its id
      * is remembered, else it is a duplicate and counted as one.
      */
-    public boolean counts(PulseEvent event) throws Exception {
-        return counts(event, seenEventIds());
-    }
-
-    /** {@link #counts(PulseEvent)} with the key's counted ids kept elsewhere. */
     public boolean counts(PulseEvent event, CountedIds counted) throws Exception {
         if (!rule.countsWhenApplied(counted.countedAt(event.eventId), event.eventTime)) {
             dropped();
@@ -128,11 +116,11 @@ public final class EventAdmission {
         late.observe(timers);
     }
 
-    /** The counted ids in a MapState of their own (created on first use), for callers that sweep them. */
-    public RecentEventIds seenEventIds() {
-        if (seen == null) {
-            seen = new RecentEventIds(context, name + "-seen-event-ids", rule);
-        }
-        return seen;
+    /**
+     * Counted ids in a MapState of their own, forgotten by the caller's sweeps, for keys whose
+     * state has no value to keep them in (see {@link CountedIdList} for those that have one).
+     */
+    public RecentEventIds recentEventIds(RuntimeContext context) {
+        return new RecentEventIds(context, name + "-seen-event-ids", rule);
     }
 }

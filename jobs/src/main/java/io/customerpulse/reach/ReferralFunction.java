@@ -80,7 +80,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         touchedBy = getRuntimeContext().getMapState(new MapStateDescriptor<>("touched-by", Types.STRING, Types.BOOLEAN));
         clock = new ControlledClock();
         admission.open(getRuntimeContext());
-        seenEventIds = admission.seenEventIds();
+        seenEventIds = admission.recentEventIds(getRuntimeContext());
         held = new HeldEvents<>(getRuntimeContext(), "referral-held-events", TypeInformation.of(ReferralEvent.class));
         var metrics = getRuntimeContext().getMetricGroup();
         pendingWaits = metrics.counter("pendingShareWaits");
@@ -104,7 +104,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         if (r.status == ShareStatus.NONE) {
             // Straight from ingestion: events carrying a share were checked by the resolver.
             boolean copyHeld = sameInstant.holds(h -> h.event.eventId.equals(r.event.eventId));
-            switch (admission.admit(r.event, copyHeld, ctx.timerService())) {
+            switch (admission.admit(r.event, copyHeld, ctx.timerService(), seenEventIds)) {
                 case DUPLICATE -> {
                     return;
                 }
@@ -190,7 +190,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
                 held.replace(t, new ArrayList<>(due.subList(i, due.size())));
                 return;
             }
-            if (r.status == ShareStatus.NONE && !admission.counts(r.event)) {
+            if (r.status == ShareStatus.NONE && !admission.counts(r.event, seenEventIds)) {
                 continue; // an earlier copy of its id counted within the dedup horizon
             }
             timeline.apply(user, state, r, this::firstTouchBy, output);

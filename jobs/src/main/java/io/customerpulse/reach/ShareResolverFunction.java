@@ -75,7 +75,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         shareState = getRuntimeContext().getState(new ValueStateDescriptor<>("share", TypeInformation.of(ShareState.class)));
         clock = new ControlledClock();
         admission.open(getRuntimeContext());
-        seenEventIds = admission.seenEventIds();
+        seenEventIds = admission.recentEventIds(getRuntimeContext());
         held = new HeldEvents<>(getRuntimeContext(), "share-held-events", TypeInformation.of(PulseEvent.class));
         awaitingShare = new HeldEvents<>(getRuntimeContext(), "awaiting-share", TypeInformation.of(PulseEvent.class));
         var metrics = getRuntimeContext().getMetricGroup();
@@ -96,7 +96,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         }
         HeldEvents<PulseEvent>.Instant sameInstant = held.at(event.eventTime);
         boolean copyHeld = sameInstant.holds(e -> e.eventId.equals(event.eventId));
-        switch (admission.admit(event, copyHeld, ctx.timerService())) {
+        switch (admission.admit(event, copyHeld, ctx.timerService(), seenEventIds)) {
             case DUPLICATE -> {
                 return;
             }
@@ -123,7 +123,7 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         if (due != null) {
             due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
             for (PulseEvent event : due) {
-                if (!admission.counts(event)) {
+                if (!admission.counts(event, seenEventIds)) {
                     continue; // an earlier copy of its id counted within the dedup horizon
                 }
                 if (event.type == EventType.SHARE) {

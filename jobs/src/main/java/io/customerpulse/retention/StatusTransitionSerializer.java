@@ -4,15 +4,11 @@ import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** {@link StatusTransition}: copied once per row by the JDBC sink. */
 public final class StatusTransitionSerializer extends RecordSerializer<StatusTransition> {
@@ -66,10 +62,9 @@ public final class StatusTransitionSerializer extends RecordSerializer<StatusTra
     }
 
     /** Named by {@code @TypeInfo} on {@link StatusTransition}. */
-    public static final class Factory extends TypeInfoFactory<StatusTransition> {
-        @Override
-        public TypeInformation<StatusTransition> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new RecordTypeInfo<>(StatusTransition.class, INSTANCE);
+    public static final class Factory extends RecordTypeInfo.Factory<StatusTransition> {
+        public Factory() {
+            super(StatusTransition.class, INSTANCE);
         }
     }
 }

@@ -4,15 +4,11 @@ import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** {@link UserRetentionRow}: copied once per row by the JDBC sink, which buffers what it is given. */
 public final class UserRetentionRowSerializer extends RecordSerializer<UserRetentionRow> {
@@ -105,10 +101,9 @@ public final class UserRetentionRowSerializer extends RecordSerializer<UserReten
     }
 
     /** Named by {@code @TypeInfo} on {@link UserRetentionRow}. */
-    public static final class Factory extends TypeInfoFactory<UserRetentionRow> {
-        @Override
-        public TypeInformation<UserRetentionRow> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new RecordTypeInfo<>(UserRetentionRow.class, INSTANCE);
+    public static final class Factory extends RecordTypeInfo.Factory<UserRetentionRow> {
+        public Factory() {
+            super(UserRetentionRow.class, INSTANCE);
         }
     }
 }

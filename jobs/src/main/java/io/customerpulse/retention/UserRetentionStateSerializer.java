@@ -4,15 +4,11 @@ import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** {@link UserRetentionState}, read and written by the retention operator at every step of a user. */
 public final class UserRetentionStateSerializer extends RecordSerializer<UserRetentionState> {
@@ -150,10 +146,9 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     }
 
     /** Named by {@code @TypeInfo} on {@link UserRetentionState}. */
-    public static final class Factory extends TypeInfoFactory<UserRetentionState> {
-        @Override
-        public TypeInformation<UserRetentionState> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new RecordTypeInfo<>(UserRetentionState.class, INSTANCE);
+    public static final class Factory extends RecordTypeInfo.Factory<UserRetentionState> {
+        public Factory() {
+            super(UserRetentionState.class, INSTANCE);
         }
     }
 }

@@ -1,8 +1,12 @@
 package io.customerpulse.serialization;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+
+import java.lang.reflect.Type;
+import java.util.Map;
 
 /**
  * Type information of a class serialized by its {@link RecordSerializer}; a class names its
@@ -73,5 +77,25 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
     @Override
     public boolean canEqual(Object o) {
         return o instanceof RecordTypeInfo;
+    }
+
+    /**
+     * Base of the factories that {@code @TypeInfo} names on each record class: a subclass only
+     * passes its class and serializer (Flink instantiates the factory by its no-argument
+     * constructor).
+     */
+    public abstract static class Factory<T> extends TypeInfoFactory<T> {
+        private final Class<T> type;
+        private final RecordSerializer<T> serializer;
+
+        protected Factory(Class<T> type, RecordSerializer<T> serializer) {
+            this.type = type;
+            this.serializer = serializer;
+        }
+
+        @Override
+        public TypeInformation<T> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new RecordTypeInfo<>(type, serializer);
+        }
     }
 }

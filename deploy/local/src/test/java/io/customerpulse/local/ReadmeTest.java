@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -65,6 +68,27 @@ class ReadmeTest {
                         .containsPattern("--(\\[no-\\]|no-)?" + name);
             }
         }
+    }
+
+    /** Picocli formats help text with String.format: a lone % makes it warn and print the text raw. */
+    @Test
+    void everyCommandsHelpRendersWithoutWarnings() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine pulse = new CommandLine(new PulseCli());
+            assertThat(pulse.getUsageMessage()).isNotBlank();
+            for (var command : pulse.getSubcommands().entrySet()) {
+                assertThat(command.getValue().getUsageMessage()).as("./pulse %s --help", command.getKey()).isNotBlank();
+            }
+            for (Object job : new Object[] {new RetentionJob(), new ReachJob()}) {
+                assertThat(new CommandLine(job).getUsageMessage()).isNotBlank();
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

@@ -37,6 +37,10 @@ import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -145,8 +149,21 @@ public class BackfillJob implements Callable<Integer> {
     }
 
     /**
-     * {@link #configuration()} for a run on an in-process Flink built from it (./pulse backfill),
-     * with hybrid shuffles.
+     * Task slots of an in-process backfill per parallel instance: enough for a task of every
+     * stage (BATCH mode gives each stage a slot sharing group of its own, and hybrid shuffles
+     * allow no other), so that all stages run at once. {@code BackfillJobGraphTest} checks that
+     * the backfill has no more stages.
+     */
+    public static final int IN_PROCESS_SLOTS_PER_INSTANCE = 16;
+    /**
+     * Managed memory per slot of an in-process backfill: each keyed stage sorts its input in the
+     * managed memory of its slot and spills to disk beyond it. Allocated only when a sort uses it.
+     */
+    public static final MemorySize IN_PROCESS_MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(64);
+
+    /**
+     * {@link #configuration()} for a run on an in-process Flink built from it (./pulse backfill):
+     * hybrid shuffles, uncompressed, a slot for every task.
      *
      * <p>With Flink's default blocking shuffles each stage starts when the one before has
      * finished, so the table writers and the cohort counter waited for the whole user timeline.
@@ -154,14 +171,21 @@ public class BackfillJob implements Callable<Integer> {
      * disk only when memory runs short), so the stages overlap: the newest event time is found
      * while the files are read, and cohorts are counted while the timeline runs. The results do
      * not change: BATCH semantics (sorted keyed inputs, broadcast input first) come from the
-     * operators, not the shuffle. A TaskManager serves hybrid shuffles only if its own
-     * configuration names them (Flink creates the tiered storage they need at start-up), so a job
-     * submitted to a cluster takes the cluster's {@code execution.batch-shuffle-mode} rather than
-     * setting it.
+     * operators, not the shuffle. Stages overlap only if each task has a slot: Flink's local
+     * default is one slot per parallel instance, which ran the stages one after the other.
+     * Shuffled data stays in this process, so compressing it (Flink's default, LZ4) only costs
+     * CPU. A TaskManager serves hybrid shuffles only if its own configuration names them (Flink
+     * creates the tiered storage they need at start-up), so a job submitted to a cluster takes
+     * the cluster's {@code execution.batch-shuffle-mode} rather than setting it.
      */
     public Configuration inProcessConfiguration() {
         Configuration conf = configuration();
         conf.set(ExecutionOptions.BATCH_SHUFFLE_MODE, HYBRID_SHUFFLE);
+        conf.set(NettyShuffleEnvironmentOptions.SHUFFLE_COMPRESSION_CODEC, NettyShuffleEnvironmentOptions.CompressionCodec.NONE);
+        int parallelism = job.parallelism != null ? job.parallelism : Runtime.getRuntime().availableProcessors();
+        int slots = IN_PROCESS_SLOTS_PER_INSTANCE * parallelism;
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, IN_PROCESS_MANAGED_MEMORY_PER_SLOT.multiply(slots));
         return conf;
     }
 

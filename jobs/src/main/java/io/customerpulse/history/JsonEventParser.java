@@ -5,12 +5,13 @@ import io.customerpulse.events.EventMapper;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 
+import java.io.IOException;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
@@ -22,7 +23,7 @@ import java.util.Locale;
  * Avro record, then validated by the same rules as Kafka records.
  */
 public final class JsonEventParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     /** Why a line is not an event. */
     public static final class BadLine extends Exception {
@@ -38,90 +39,174 @@ public final class JsonEventParser {
         }
     }
 
+    /**
+     * Reads the line's top-level fields in one pass with Jackson's streaming parser (a backfill
+     * spends most of its read stage here; building a JSON tree first took half of it).
+     */
     public PulseEvent parse(String line) throws BadLine {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
+        Fields f = new Fields();
+        try (JsonParser json = JSON_FACTORY.createParser(line)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadLine(DeadLetterReason.UNDECODABLE, "not a JSON object");
+            }
+            String name;
+            while ((name = json.nextFieldName()) != null) {
+                JsonToken token = json.nextToken();
+                if (!f.read(name, token, json) && token.isStructStart()) {
+                    json.skipChildren();
+                }
+            }
+            if (json.currentToken() != JsonToken.END_OBJECT) {
+                throw new BadLine(DeadLetterReason.UNDECODABLE, "not JSON: unexpected " + json.currentToken());
+            }
         } catch (JsonProcessingException e) {
             throw new BadLine(DeadLetterReason.UNDECODABLE, "not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new BadLine(DeadLetterReason.UNDECODABLE, "not a JSON object");
+        } catch (IOException e) {
+            throw new BadLine(DeadLetterReason.UNDECODABLE, "not JSON: " + e.getMessage());
         }
         PulseEvent e = new PulseEvent();
-        String type = text(node, "type");
         try {
-            e.type = type == null ? null : EventType.valueOf(type.strip().toUpperCase(Locale.ROOT));
+            e.type = f.type == null ? null : EventType.valueOf(f.type.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
             e.type = null;
         }
         if (e.type == null) {
-            throw new BadLine(DeadLetterReason.UNDECODABLE, "\"type\" must be click, purchase or share, got " + type);
+            throw new BadLine(DeadLetterReason.UNDECODABLE, "\"type\" must be click, purchase or share, got " + f.type);
         }
-        e.eventId = text(node, "event_id");
-        e.userId = text(node, "user_id");
-        e.eventTime = eventTime(node.get("event_time"));
-        e.channel = EventMapper.normaliseChannel(text(node, "channel"));
+        e.eventId = f.eventId;
+        e.userId = f.userId;
+        e.eventTime = eventTime(f);
+        e.channel = EventMapper.normaliseChannel(f.channel);
         switch (e.type) {
             case CLICK -> {
-                e.page = orEmpty(text(node, "page"));
-                e.itemId = text(node, "item_id");
-                e.shareId = EventMapper.blankToNull(text(node, "share_id"));
+                e.page = orEmpty(f.page);
+                e.itemId = f.itemId;
+                e.shareId = EventMapper.blankToNull(f.shareId);
             }
             case PURCHASE -> {
-                e.orderId = orEmpty(text(node, "order_id"));
-                e.amountMinor = amount(node.get("amount"));
-                String currency = text(node, "currency");
-                if (currency == null || currency.isBlank()) {
+                e.orderId = orEmpty(f.orderId);
+                e.amountMinor = amount(f);
+                if (f.currency == null || f.currency.isBlank()) {
                     throw new BadLine(DeadLetterReason.MISSING_FIELD, "currency is missing or blank");
                 }
-                e.currency = currency.strip().toUpperCase(Locale.ROOT);
-                e.shareId = EventMapper.blankToNull(text(node, "share_id"));
-                e.storeId = text(node, "store_id");
+                e.currency = f.currency.strip().toUpperCase(Locale.ROOT);
+                e.shareId = EventMapper.blankToNull(f.shareId);
+                e.storeId = f.storeId;
             }
             case SHARE -> {
-                e.shareId = text(node, "share_id");
-                e.itemId = text(node, "item_id");
-                e.target = text(node, "target");
+                e.shareId = f.shareId;
+                e.itemId = f.itemId;
+                e.target = f.target;
             }
         }
         return e;
     }
 
-    private static long eventTime(JsonNode value) throws BadLine {
-        if (value == null || value.isNull()) {
-            throw new BadLine(DeadLetterReason.MISSING_FIELD, "event_time is missing");
-        }
-        if (value.isIntegralNumber()) {
-            return value.asLong();
-        }
-        if (value.isTextual()) {
-            String text = value.asText().strip();
-            try {
-                return text.chars().allMatch(Character::isDigit) ? Long.parseLong(text) : Instant.parse(text).toEpochMilli();
-            } catch (DateTimeParseException | NumberFormatException e) {
-                throw new BadLine(DeadLetterReason.UNDECODABLE, "event_time is neither ISO-8601 nor epoch millis: " + text);
+    /**
+     * The fields of one line as JSON gave them. A text field takes any scalar's text (a number
+     * as written), JSON null is absent, an object or array is empty text; a repeated key keeps
+     * its last value.
+     */
+    private static final class Fields {
+        String type;
+        String eventId;
+        String userId;
+        String channel;
+        String page;
+        String itemId;
+        String shareId;
+        String orderId;
+        String currency;
+        String storeId;
+        String target;
+        /** event_time: its text, and whether JSON gave it as an integer. */
+        String eventTime;
+        boolean eventTimeIntegral;
+        boolean eventTimeOther;
+        /** amount: an exact decimal when JSON gave a number, else its text. */
+        BigDecimal amountNumber;
+        String amountText;
+
+        /** Takes the value at {@code token} if {@code name} is a field of events; false otherwise. */
+        boolean read(String name, JsonToken token, JsonParser json) throws IOException {
+            switch (name) {
+                case "event_time" -> {
+                    eventTime = token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : null;
+                    eventTimeIntegral = token == JsonToken.VALUE_NUMBER_INT;
+                    eventTimeOther = token != JsonToken.VALUE_STRING && !eventTimeIntegral && token != JsonToken.VALUE_NULL;
+                    return false;
+                }
+                case "amount" -> {
+                    amountNumber = token.isNumeric() ? json.getDecimalValue() : null;
+                    amountText = token.isNumeric() || token == JsonToken.VALUE_NULL ? null : text(token, json);
+                    return false;
+                }
+                default -> {
+                    String value = text(token, json);
+                    switch (name) {
+                        case "type" -> type = value;
+                        case "event_id" -> eventId = value;
+                        case "user_id" -> userId = value;
+                        case "channel" -> channel = value;
+                        case "page" -> page = value;
+                        case "item_id" -> itemId = value;
+                        case "share_id" -> shareId = value;
+                        case "order_id" -> orderId = value;
+                        case "currency" -> currency = value;
+                        case "store_id" -> storeId = value;
+                        case "target" -> target = value;
+                        default -> { } // a newer schema's optional field
+                    }
+                    return false;
+                }
             }
         }
-        throw new BadLine(DeadLetterReason.UNDECODABLE, "event_time is neither ISO-8601 nor epoch millis: " + value);
+
+        private static String text(JsonToken token, JsonParser json) throws IOException {
+            if (token == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            return token.isScalarValue() ? json.getText() : "";
+        }
     }
 
-    private static long amount(JsonNode value) throws BadLine {
-        if (value == null || value.isNull()) {
+    private static long eventTime(Fields f) throws BadLine {
+        if (f.eventTimeOther) {
+            throw new BadLine(DeadLetterReason.UNDECODABLE, "event_time is neither ISO-8601 nor epoch millis: " + f.eventTime);
+        }
+        if (f.eventTime == null) {
+            throw new BadLine(DeadLetterReason.MISSING_FIELD, "event_time is missing");
+        }
+        String text = f.eventTime.strip();
+        try {
+            if (f.eventTimeIntegral || isDigits(text)) {
+                return Long.parseLong(text);
+            }
+            return IsoInstants.toEpochMilli(text);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new BadLine(DeadLetterReason.UNDECODABLE, "event_time is neither ISO-8601 nor epoch millis: " + text);
+        }
+    }
+
+    private static boolean isDigits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long amount(Fields f) throws BadLine {
+        if (f.amountNumber == null && f.amountText == null) {
             throw new BadLine(DeadLetterReason.MISSING_FIELD, "amount is missing");
         }
-        BigDecimal amount;
         try {
-            amount = value.isNumber() ? value.decimalValue() : new BigDecimal(value.asText().strip());
-            return EventMapper.toMinorUnits(amount);
+            return EventMapper.toMinorUnits(f.amountNumber != null ? f.amountNumber : new BigDecimal(f.amountText.strip()));
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new BadLine(DeadLetterReason.UNDECODABLE, "amount is not a decimal with at most 2 places: " + value);
+            throw new BadLine(DeadLetterReason.UNDECODABLE, "amount is not a decimal with at most 2 places: "
+                    + (f.amountNumber != null ? f.amountNumber : f.amountText));
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static String orEmpty(String s) {

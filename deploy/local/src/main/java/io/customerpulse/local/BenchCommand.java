@@ -153,11 +153,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (only.contains(Group.backfill)) {
                 Path history = writeHistory(main);
-                figures.put("backfill", median(() -> backfill(history, "retention")), "events/s",
-                        "./pulse backfill --only retention of the same events from a .jsonl.gz file (BATCH mode, hybrid shuffles) on the same "
-                                + "cluster, from the first record read to the job's end, every row written (median of " + runs + ")");
-                figures.put("backfill_both", median(() -> backfill(history, "all")), "events/s",
-                        "./pulse backfill of both jobs' tables from the same file");
+                // On a cluster configured as ./pulse backfill configures its own in-process one.
+                try (LocalFlink backfillFlink = LocalFlink.start(backfillJob(history, "all").inProcessConfiguration())) {
+                    figures.put("backfill", median(() -> backfill(backfillFlink, history, "retention")), "events/s",
+                            "./pulse backfill --only retention of the same events from a .jsonl.gz file (BATCH mode, hybrid shuffles) on "
+                                    + "a local cluster configured as ./pulse backfill's, from the first record read to the job's end, "
+                                    + "every row written (median of " + runs + ")");
+                    figures.put("backfill_both", median(() -> backfill(backfillFlink, history, "all")), "events/s",
+                            "./pulse backfill of both jobs' tables from the same file");
+                }
             }
             if (only.contains(Group.sink_rows)) {
                 figures.put("sink_rows", median(() -> sinkRows(200_000)), "rows/s",
@@ -396,19 +400,24 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- backfill, sink ----
 
-    private double backfill(Path history, String only) throws Exception {
-        postgres.emptyServingTables();
+    private BackfillJob backfillJob(Path history, String only) {
         BackfillJob backfill = new BackfillJob();
         new CommandLine(backfill).parseArgs("--input", history.toString(), "--only", only,
                 "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
                 "--dead-letters", dir.resolve("dead-letters").toString(), "--max-ahead", "3650d",
                 "--parallelism", Integer.toString(parallelism));
         backfill.jdbc.password = postgres.appTarget().password();
+        return backfill;
+    }
+
+    private double backfill(LocalFlink cluster, Path history, String only) throws Exception {
+        postgres.emptyServingTables();
+        BackfillJob backfill = backfillJob(history, only);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(backfill.inProcessConfiguration());
         backfill.prepare(env);
-        JobID id = flink.submit(env);
-        flink.awaitFinished(id);
-        LocalFlink.FinishedJob job = flink.finishedJob(id);
+        JobID id = cluster.submit(env);
+        cluster.awaitFinished(id);
+        LocalFlink.FinishedJob job = cluster.finishedJob(id);
         // Timed like the live runs, which start at their first record read: from the first record
         // read to the job's end, every row written. Scheduling and start-up are shown apart.
         long firstRead = number(job.accumulators().get(IngestRouter.FIRST_READ_AT));

@@ -1,12 +1,10 @@
 package io.customerpulse.local;
 
-import io.customerpulse.backfill.BackfillJob;
 import io.customerpulse.cli.PulseJob;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -33,15 +31,23 @@ public final class LocalFlink implements AutoCloseable {
 
     public static LocalFlink start(int slots) throws Exception {
         Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        return start(conf);
+    }
+
+    /**
+     * A cluster of one TaskManager configured by {@code conf} (its slots from
+     * {@code taskmanager.numberOfTaskSlots}), for example a backfill's in-process configuration.
+     */
+    public static LocalFlink start(Configuration conf) throws Exception {
+        conf = new Configuration(conf);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
-        // Like a cluster set up for fast backfills (README, Backfills): the TaskManager serves hybrid shuffles.
-        conf.set(ExecutionOptions.BATCH_SHUFFLE_MODE, BackfillJob.HYBRID_SHUFFLE);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(slots)
+                .setNumSlotsPerTaskManager(conf.get(TaskManagerOptions.NUM_TASK_SLOTS))
                 .build());
         cluster.start();
         return new LocalFlink(cluster);

@@ -160,6 +160,8 @@ public class BackfillJob implements Callable<Integer> {
      * managed memory of its slot and spills to disk beyond it. Allocated only when a sort uses it.
      */
     public static final MemorySize IN_PROCESS_MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(64);
+    /** Shuffle buffers per slot of an in-process backfill. */
+    public static final MemorySize IN_PROCESS_NETWORK_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(4);
 
     /**
      * {@link #configuration()} for a run on an in-process Flink built from it (./pulse backfill):
@@ -186,6 +188,11 @@ public class BackfillJob implements Callable<Integer> {
         int slots = IN_PROCESS_SLOTS_PER_INSTANCE * parallelism;
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, IN_PROCESS_MANAGED_MEMORY_PER_SLOT.multiply(slots));
+        // Every task runs at once and each needs its own shuffle buffers: Flink's local default
+        // of 64 MB ran out from parallelism 32 on.
+        MemorySize network = IN_PROCESS_NETWORK_MEMORY_PER_SLOT.multiply(slots);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
         return conf;
     }
 

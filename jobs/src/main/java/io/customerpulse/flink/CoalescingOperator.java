@@ -1,9 +1,11 @@
 package io.customerpulse.flink;
 
+import org.apache.flink.api.common.functions.ReduceFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.function.SerializableFunction;
 
@@ -12,12 +14,14 @@ import java.util.Map;
 
 /**
  * Keeps only the newest version of each row between flushes, so the serving store receives one
- * write per changed key per flush instead of one per event.
+ * write per changed key per flush instead of one per event; or, {@link #combining}, merges the
+ * records of each key into one, so a keyed operator downstream gets one record per key and flush.
  *
  * <p>It flushes every {@code flushIntervalMs} of processing time, when it holds
- * {@code maxBuffered} keys, before every checkpoint barrier and at the end of input. Flushing
- * before the barrier means the buffer is always empty in a checkpoint, so it needs no state and
- * restores lose nothing: rows not yet flushed are recomputed from the replayed input.
+ * {@code maxBuffered} keys, before every checkpoint barrier and at the end of input (and, when
+ * combining, at every watermark). Flushing before the barrier means the buffer is always empty in
+ * a checkpoint, so it needs no state and restores lose nothing: rows not yet flushed are
+ * recomputed from the replayed input.
  *
  * @param <K> key of a row in its table
  * @param <T> row type
@@ -27,7 +31,8 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
     private static final long serialVersionUID = 1L;
 
     private final KeySelector<T, K> keyOf;
-    private final SerializableFunction<T, Long> versionOf;
+    private final ReduceFunction<T> merge;
+    private final boolean flushAtWatermarks;
     private final long flushIntervalMs;
     private final int maxBuffered;
 
@@ -39,10 +44,28 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
      */
     public CoalescingOperator(
             KeySelector<T, K> keyOf, SerializableFunction<T, Long> versionOf, long flushIntervalMs, int maxBuffered) {
+        this(keyOf, (held, incoming) -> versionOf.apply(incoming) >= versionOf.apply(held) ? incoming : held, false,
+                flushIntervalMs, maxBuffered);
+    }
+
+    private CoalescingOperator(KeySelector<T, K> keyOf, ReduceFunction<T> merge, boolean flushAtWatermarks,
+                               long flushIntervalMs, int maxBuffered) {
         this.keyOf = keyOf;
-        this.versionOf = versionOf;
+        this.merge = merge;
+        this.flushAtWatermarks = flushAtWatermarks;
         this.flushIntervalMs = flushIntervalMs;
         this.maxBuffered = maxBuffered;
+    }
+
+    /**
+     * Merges the records of each key with {@code merge} (which must return a new object, as
+     * records may be reused upstream) and also flushes at every watermark: the records a
+     * watermark releases upstream reach the next operator before that watermark does, as they
+     * would without combining. A bounded input without watermarks (BATCH mode) is combined whole.
+     */
+    public static <K, T> CoalescingOperator<K, T> combining(
+            KeySelector<T, K> keyOf, ReduceFunction<T> merge, long flushIntervalMs, int maxBuffered) {
+        return new CoalescingOperator<>(keyOf, merge, true, flushIntervalMs, maxBuffered);
     }
 
     @Override
@@ -63,11 +86,20 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
     @Override
     public void processElement(StreamRecord<T> element) throws Exception {
         T row = element.getValue();
-        newest.merge(keyOf.getKey(row), row, (held, incoming) ->
-                versionOf.apply(incoming) >= versionOf.apply(held) ? incoming : held);
+        K key = keyOf.getKey(row);
+        T held = newest.get(key);
+        newest.put(key, held == null ? row : merge.reduce(held, row));
         if (newest.size() >= maxBuffered) {
             flush();
         }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (flushAtWatermarks) {
+            flush();
+        }
+        super.processWatermark(mark);
     }
 
     @Override

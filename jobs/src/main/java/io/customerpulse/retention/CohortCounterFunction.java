@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Live N-day retention curves, keyed by cohort (first-activity day and acquisition channel).
  * Counts distinct users per day_n: the user operator emits one activity per user and distinct
- * active day, so a count of activities is a count of users. day_n = 0 is the cohort size.
+ * active day, so a sum of activities' {@code users} is a count of users. day_n = 0 is the cohort
+ * size.
  *
  * <p>A row's as_of is the newest activity counted in that row: a count and a maximum, so the
  * final rows do not depend on the order users' activities arrive in (live or a backfill).
@@ -35,7 +36,7 @@ public class CohortCounterFunction extends KeyedProcessFunction<String, CohortAc
         if (day == null) {
             day = new CohortDay();
         }
-        day.users++;
+        day.users += activity.users;
         day.newestAt = Math.max(day.newestAt, activity.at);
         days.put(activity.dayN, day);
 

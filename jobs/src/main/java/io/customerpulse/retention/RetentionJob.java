@@ -55,6 +55,7 @@ public final class RetentionJob extends PulseJob {
     public static final String USER_SINK_UID = "retention-sink-user-retention";
     public static final String COUNT_TRANSITIONS_UID = "retention-count-transitions";
     public static final String TRANSITION_SINK_UID = "retention-sink-transitions";
+    public static final String COMBINE_COHORT_ACTIVITY_UID = "retention-combine-cohort-activity";
     public static final String COHORT_COUNTER_UID = "retention-cohort-counter";
     public static final String COALESCE_COHORTS_UID = "retention-coalesce-cohort-rows";
     public static final String COUNT_COHORTS_UID = "retention-count-cohort-rows";
@@ -143,6 +144,13 @@ public final class RetentionJob extends PulseJob {
                 COUNT_TRANSITIONS_UID, sinks.transitions(), TRANSITION_SINK_UID);
 
         userRows.getSideOutput(UserRetentionFunction.COHORT_ACTIVITY)
+                // Summed per cohort and day_n before the shuffle: the counter then reads and writes
+                // its state once per cohort day and watermark instead of once per user (a
+                // backfill, without watermarks, sums each subtask's activities whole).
+                .transform("combine cohort activity", TypeInformation.of(CohortActivity.class),
+                        CoalescingOperator.<String, CohortActivity>combining(CohortActivity::cohortDayKey, CohortActivity::combine,
+                                flushIntervalMs, JobOptions.COALESCE_MAX_KEYS))
+                .uid(COMBINE_COHORT_ACTIVITY_UID)
                 .keyBy(CohortActivity::cohortKey, Types.STRING)
                 .process(new CohortCounterFunction())
                 .uid(COHORT_COUNTER_UID)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.customerpulse.sink.JdbcTarget;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,5 +40,8 @@ class BackfillJobGraphTest {
         assertThat(tasks).as("tasks of the backfill with both jobs' tables").isGreaterThan(parallelism * 8);
         assertThat(conf.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(BackfillJob.IN_PROCESS_SLOTS_PER_INSTANCE * parallelism)
                 .isGreaterThanOrEqualTo(tasks);
+        // Each task, all running at once, with shuffle buffers of its own (parallelism 32 failed with Flink's 64 MB).
+        assertThat(conf.get(TaskManagerOptions.NETWORK_MEMORY_MIN)).isEqualTo(conf.get(TaskManagerOptions.NETWORK_MEMORY_MAX))
+                .isEqualTo(MemorySize.ofMebiBytes(4L * BackfillJob.IN_PROCESS_SLOTS_PER_INSTANCE * parallelism));
     }
 }

@@ -34,4 +34,23 @@ class CohortCounterFunctionTest {
                     new CohortRow(100, "app", 1, 1, 3, 30));
         }
     }
+
+    @Test
+    void combinedActivitiesCountAsManyUsersAsTheyCarry() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, CohortActivity, CohortRow> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new CohortCounterFunction(), CohortActivity::cohortKey, Types.STRING)) {
+            CohortActivity joined = CohortActivity.combine(new CohortActivity(100, "app", 0, 10), new CohortActivity(100, "app", 0, 20));
+            CohortActivity back = new CohortActivity(100, "app", 1, 30);
+            h.processElement(joined, 20);                                                    // alice and bob join
+            h.processElement(back, 30);                                                      // alice back on day 1
+            h.processElement(CohortActivity.combine(joined, new CohortActivity(100, "app", 0, 26)), 26); // three more join
+
+            assertThat(h.extractOutputValues()).containsExactly(
+                    new CohortRow(100, "app", 0, 2, 2, 20),
+                    new CohortRow(100, "app", 1, 1, 2, 30),
+                    new CohortRow(100, "app", 0, 5, 5, 26),
+                    new CohortRow(100, "app", 1, 1, 5, 30));
+        }
+    }
 }

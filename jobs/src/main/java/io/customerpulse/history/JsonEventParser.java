@@ -52,8 +52,9 @@ public final class JsonEventParser {
             String name;
             while ((name = json.nextFieldName()) != null) {
                 JsonToken token = json.nextToken();
-                if (!f.read(name, token, json) && token.isStructStart()) {
-                    json.skipChildren();
+                f.read(name, token, json);
+                if (token.isStructStart()) {
+                    json.skipChildren(); // an object or array: read as empty text, or an unknown field
                 }
             }
             if (json.currentToken() != JsonToken.END_OBJECT) {
@@ -127,19 +128,17 @@ public final class JsonEventParser {
         BigDecimal amountNumber;
         String amountText;
 
-        /** Takes the value at {@code token} if {@code name} is a field of events; false otherwise. */
-        boolean read(String name, JsonToken token, JsonParser json) throws IOException {
+        /** Takes the value at {@code token} if {@code name} is a field of events. */
+        void read(String name, JsonToken token, JsonParser json) throws IOException {
             switch (name) {
                 case "event_time" -> {
                     eventTime = token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : null;
                     eventTimeIntegral = token == JsonToken.VALUE_NUMBER_INT;
                     eventTimeOther = token != JsonToken.VALUE_STRING && !eventTimeIntegral && token != JsonToken.VALUE_NULL;
-                    return false;
                 }
                 case "amount" -> {
                     amountNumber = token.isNumeric() ? json.getDecimalValue() : null;
                     amountText = token.isNumeric() || token == JsonToken.VALUE_NULL ? null : text(token, json);
-                    return false;
                 }
                 default -> {
                     String value = text(token, json);
@@ -157,7 +156,6 @@ public final class JsonEventParser {
                         case "target" -> target = value;
                         default -> { } // a newer schema's optional field
                     }
-                    return false;
                 }
             }
         }

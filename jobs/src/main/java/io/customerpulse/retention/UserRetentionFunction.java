@@ -16,6 +16,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -57,6 +58,14 @@ import java.util.Map;
  *
  * <p>Outputs: main = user_retention rows; side outputs: transitions, cohort activity, and late
  * events as dead letters.
+ *
+ * <p>Rows at the end of time (a BATCH key's end, or the end of bounded input): the watermark
+ * stands at its maximum and all of a user's remaining timers fire one after another, each of
+ * which used to compute a row that the next one replaced. There a row is only noted
+ * ({@code deferredRowAt}) while more of the user's held events are due, and computed once the
+ * user's last timer shows that no later row replaces it. The user state a row reads does not
+ * change in between (a call that changes it emits its own row), so the row is the one that would
+ * have been computed at its own instant.
  */
 public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String, PulseEvent, JobControl, UserRetentionRow>
         implements CheckpointedFunction {
@@ -79,6 +88,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient ControlledClock clock;
     private transient BgNbdParameters modelInUse;
     private transient ValueState<UserRetentionState> userState;
+    /** The instant of a row not yet computed, at the end of time only (see the class comment). */
+    private transient ValueState<Long> deferredRowAt;
     private transient EventAdmission admission;
     private transient HeldEvents<PulseEvent> heldEvents;
 
@@ -100,6 +111,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
                 new ValueStateDescriptor<>("user-retention", TypeInformation.of(UserRetentionState.class)));
         admission.open(getRuntimeContext());
         heldEvents = new HeldEvents<>(getRuntimeContext(), "held-events", TypeInformation.of(PulseEvent.class));
+        deferredRowAt = getRuntimeContext().getState(new ValueStateDescriptor<>("deferred-row-at", Types.LONG));
 
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
@@ -163,10 +175,11 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         admission.observe(ctx.timerService());
         JobControl control = clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR));
         useModelOf(control);
+        String userId = ctx.getCurrentKey();
         if (timestamp > control.clockEnd) {
+            emitDeferredRow(userId, out); // nothing after the clock end changes the user
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
-        String userId = ctx.getCurrentKey();
         UserRetentionState state = userState.value();
         if (state == null) {
             state = new UserRetentionState();
@@ -203,13 +216,48 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
         rearmStatusTimer(state, timestamp, control.clockEnd, ctx.timerService());
         boolean finalRow = control.evaluateAtClockEnd && timestamp == control.clockEnd;
-        if (changed || finalRow) {
-            out.collect(calculator.row(userId, state, timestamp));
-        }
-        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE && heldEvents.isEmpty()) {
+        boolean rowDue = changed || finalRow;
+        if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+            if (rowDue) {
+                out.collect(calculator.row(userId, state, timestamp));
+            }
+        } else if (!heldEvents.isEmpty()) {
+            // More of this user's timers fire right after this one: note the row, do not compute it.
+            if (rowDue) {
+                deferredRowAt.update(timestamp);
+            }
+        } else {
+            // The user's last timer.
+            if (rowDue) {
+                deferredRowAt.clear();
+                out.collect(calculator.row(userId, state, timestamp));
+            } else if (!walkEmitsRows(state, control.clockEnd)) {
+                emitDeferredRow(userId, state, out);
+            } else {
+                deferredRowAt.clear(); // the walk's rows are later and replace it
+            }
             walkToClockEnd(userId, state, control.clockEnd, output, out);
         }
         userState.update(state);
+    }
+
+    private void emitDeferredRow(String userId, Collector<UserRetentionRow> out) throws Exception {
+        if (deferredRowAt.value() != null) {
+            emitDeferredRow(userId, userState.value(), out);
+        }
+    }
+
+    private void emitDeferredRow(String userId, UserRetentionState state, Collector<UserRetentionRow> out) throws Exception {
+        Long at = deferredRowAt.value();
+        if (at != null) {
+            deferredRowAt.clear();
+            out.collect(calculator.row(userId, state, at));
+        }
+    }
+
+    private boolean walkEmitsRows(UserRetentionState state, long clockEnd) {
+        long next = calculator.nextChangeAfter(state, state.clock);
+        return next != RetentionRules.NEVER && next <= clockEnd;
     }
 
     /**

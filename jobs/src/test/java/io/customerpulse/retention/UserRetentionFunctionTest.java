@@ -293,6 +293,37 @@ class UserRetentionFunctionTest {
     }
 
     @Test
+    void atTheEndOfTimeOnlyTheLastOfAUsersRowsIsComputedEvenWhenTheLastInstantChangesNothing() throws Exception {
+        harness.processBroadcastElement(JobControl.clockEnd(day(3), false), 0);
+        send(click("e1", "u", day(0)));
+        send(click("e2", "u", day(1)));
+        send(purchase("p1", "u", day(2), 500));
+        send(click("e1", "u", day(2) + 3_600_000)); // a copy of e1 within the dedup horizon: changes nothing
+        harness.processWatermark(Long.MAX_VALUE);
+
+        // Live, instants day 0, 1 and 2 each gave a row, each replacing the one before; the copy none.
+        assertThat(rows()).hasSize(1);
+        UserRetentionRow row = lastRow();
+        assertThat(row.asOf).isEqualTo(day(2));
+        assertThat(row.clicks).isEqualTo(2);
+        assertThat(row.purchases).isEqualTo(1);
+        assertThat(row.status).isEqualTo("new");
+        assertThat(transitions()).containsExactly("u:null->new@2025-01-01T00:00:00Z");
+    }
+
+    @Test
+    void atTheEndOfTimeStatusChangesAfterTheLastEventStillGetTheirRows() throws Exception {
+        harness.processBroadcastElement(JobControl.clockEnd(day(20), false), 0);
+        send(click("e1", "u", day(0)));
+        send(click("e2", "u", day(1)));
+        harness.processWatermark(Long.MAX_VALUE);
+
+        // new -> active at day 7, at_risk 14 days after the last active day (day 15): a row each.
+        assertThat(rows()).extracting(r -> r.status + "@" + r.asOf)
+                .containsExactly("new@" + day(1), "active@" + day(7), "at_risk@" + day(15));
+    }
+
+    @Test
     void asOfGivesEveryUserARowEvaluatedAtThatInstant() throws Exception {
         harness.processBroadcastElement(JobControl.clockEnd(day(20), true), 0);
         send(purchase("p1", "u", day(0), 1000));

@@ -64,8 +64,8 @@ import java.util.Map;
  * which used to compute a row that the next one replaced. There a row is only noted
  * ({@code deferredRowAt}) while more of the user's held events are due, and computed once the
  * user's last timer shows that no later row replaces it. The user state a row reads does not
- * change in between (a call that changes it emits its own row), so the row is the one that would
- * have been computed at its own instant.
+ * change in between (a call that changes it notes or emits a row of its own instead), so the row
+ * is the one that would have been computed at its own instant.
  */
 public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String, PulseEvent, JobControl, UserRetentionRow>
         implements CheckpointedFunction {

@@ -77,7 +77,7 @@ import java.util.concurrent.Callable;
 public class BackfillJob implements Callable<Integer> {
     public static final String JOB_NAME = "customer-pulse-backfill";
     /** The shuffle of in-process backfills, and of clusters configured for fast backfills. */
-    public static final BatchShuffleMode HYBRID_SHUFFLE = BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE;
+    static final BatchShuffleMode HYBRID_SHUFFLE = BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE;
 
     @Option(names = "--input", paramLabel = "<file-or-dir>", arity = "1..*",
             description = "History files or directories (searched recursively for *.jsonl, *.jsonl.gz, *.avro).")

@@ -8,12 +8,23 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 
-/** How the job runs on Flink and writes to PostgreSQL. */
+/**
+ * How the job runs on Flink and writes to PostgreSQL. The defaults live in the options'
+ * annotations: build instances by parsing ({@link #parse}), never with bare {@code new}.
+ */
 public class JobOptions {
+    /** Options from {@code args}, every other option at its default. */
+    public static JobOptions parse(String... args) {
+        JobOptions options = new JobOptions();
+        new CommandLine(options).parseArgs(args);
+        return options;
+    }
+
     @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's parallelism.default.")
     public Integer parallelism;
 
@@ -70,10 +81,8 @@ public class JobOptions {
         conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
         // Rows wait for the watermark to pass their events: with a short flush interval asked for
         // (fresh rows), watermarks come more often than Flink's 200 ms default, never less often.
-        if (flushInterval != null) {
-            conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
-                    Duration.ofMillis(Math.max(10, Math.min(200, flushInterval.toMillis() / 5))));
-        }
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
+                Duration.ofMillis(Math.max(10, Math.min(200, flushInterval.toMillis() / 5))));
         if (parallelism != null) {
             conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         }

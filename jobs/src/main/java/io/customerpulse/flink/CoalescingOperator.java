@@ -36,7 +36,8 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
     private final long flushIntervalMs;
     private final int maxBuffered;
 
-    private transient Map<K, T> newest;
+    /** Per key, the row (or the merged record) waiting for the next flush. */
+    private transient Map<K, T> pending;
 
     /**
      * @param keyOf the row's primary key
@@ -71,7 +72,7 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
     @Override
     public void open() throws Exception {
         super.open();
-        newest = new HashMap<>();
+        pending = new HashMap<>();
         scheduleFlush();
     }
 
@@ -87,9 +88,9 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
     public void processElement(StreamRecord<T> element) throws Exception {
         T row = element.getValue();
         K key = keyOf.getKey(row);
-        T held = newest.get(key);
-        newest.put(key, held == null ? row : merge.reduce(held, row));
-        if (newest.size() >= maxBuffered) {
+        T held = pending.get(key);
+        pending.put(key, held == null ? row : merge.reduce(held, row));
+        if (pending.size() >= maxBuffered) {
             flush();
         }
     }
@@ -114,12 +115,12 @@ public class CoalescingOperator<K, T> extends AbstractStreamOperator<T>
     }
 
     private void flush() {
-        if (newest.isEmpty()) {
+        if (pending.isEmpty()) {
             return;
         }
-        for (T row : newest.values()) {
+        for (T row : pending.values()) {
             output.collect(new StreamRecord<>(row));
         }
-        newest.clear();
+        pending.clear();
     }
 }

@@ -177,7 +177,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         useModelOf(control);
         String userId = ctx.getCurrentKey();
         if (timestamp > control.clockEnd) {
-            emitDeferredRow(userId, out); // nothing after the clock end changes the user
+            if (deferredRowAt.value() != null) {
+                emitDeferredRow(userId, userState.value(), out); // nothing after the clock end changes the user
+            }
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
         UserRetentionState state = userState.value();
@@ -239,12 +241,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             walkToClockEnd(userId, state, control.clockEnd, output, out);
         }
         userState.update(state);
-    }
-
-    private void emitDeferredRow(String userId, Collector<UserRetentionRow> out) throws Exception {
-        if (deferredRowAt.value() != null) {
-            emitDeferredRow(userId, userState.value(), out);
-        }
     }
 
     private void emitDeferredRow(String userId, UserRetentionState state, Collector<UserRetentionRow> out) throws Exception {

@@ -85,17 +85,15 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
      * constructor).
      */
     public abstract static class Factory<T> extends TypeInfoFactory<T> {
-        private final Class<T> type;
-        private final RecordSerializer<T> serializer;
+        private final RecordTypeInfo<T> typeInfo;
 
         protected Factory(Class<T> type, RecordSerializer<T> serializer) {
-            this.type = type;
-            this.serializer = serializer;
+            this.typeInfo = new RecordTypeInfo<>(type, serializer);
         }
 
         @Override
         public TypeInformation<T> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new RecordTypeInfo<>(type, serializer);
+            return typeInfo;
         }
     }
 }

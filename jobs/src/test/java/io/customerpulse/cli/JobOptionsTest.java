@@ -1,11 +1,8 @@
 package io.customerpulse.cli;
 
-import io.customerpulse.retention.RetentionJob;
-
 import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 import java.time.Duration;
 
@@ -25,9 +22,7 @@ class JobOptionsTest {
         "20ms,   10,  10", // floors
     })
     void watermarkAndWriterIntervalsFollowTheFlushInterval(String flushInterval, long watermarkMs, long writerBatchMs) {
-        RetentionJob job = new RetentionJob();
-        new CommandLine(job).parseArgs(flushInterval.isEmpty() ? new String[0] : new String[] {"--flush-interval", flushInterval});
-        JobOptions options = job.job;
+        JobOptions options = flushInterval.isEmpty() ? JobOptions.parse() : JobOptions.parse("--flush-interval", flushInterval);
 
         assertThat(options.flinkConfiguration("t").get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).isEqualTo(Duration.ofMillis(watermarkMs));
         assertThat(options.sinkExecution().getBatchIntervalMs()).isEqualTo(writerBatchMs);

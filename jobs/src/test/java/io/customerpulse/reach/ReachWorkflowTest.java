@@ -67,10 +67,7 @@ class ReachWorkflowTest {
         assertThat(expected.reachRows().values()).anyMatch(r -> r.contains("cascade=") && !r.contains("cascade=0/0")
                 && !r.contains("/1 referred"));
 
-        JobOptions job = new JobOptions();
-        job.maxParallelism = 128;
-        job.checkpointInterval = Duration.ofSeconds(1);
-        job.parallelism = 2;
+        JobOptions job = JobOptions.parse("--parallelism", "2", "--checkpoint-interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(input, TypeInformation.of(IngestRecord.class))
                 .uid("test-source")

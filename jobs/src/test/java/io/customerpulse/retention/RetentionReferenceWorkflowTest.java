@@ -161,10 +161,7 @@ class RetentionReferenceWorkflowTest {
         assertThat(expected.transitions()).anyMatch(s -> s.contains(" | resurrected | "))
                 .anyMatch(s -> s.contains(" | at_risk | "));
 
-        JobOptions job = new JobOptions();
-        job.maxParallelism = 128;
-        job.checkpointInterval = Duration.ofSeconds(1);
-        job.parallelism = 2;
+        JobOptions job = JobOptions.parse("--parallelism", "2", "--checkpoint-interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(history.input, TypeInformation.of(IngestRecord.class))
                 .uid("test-source")

@@ -62,10 +62,7 @@ class RetentionWorkflowTest {
         input.add(decoder.decode(EventType.CLICK, null, "not avro".getBytes(), "clicks", 0, offset++, 0)); // poison
         input.add(wire(Events.click("a3", "alice", at(3, 9))));
 
-        JobOptions job = new JobOptions();
-        job.maxParallelism = 128;
-        job.checkpointInterval = Duration.ofSeconds(1);
-        job.parallelism = 2;
+        JobOptions job = JobOptions.parse("--parallelism", "2", "--checkpoint-interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(input, TypeInformation.of(IngestRecord.class))
                 .uid("test-source")

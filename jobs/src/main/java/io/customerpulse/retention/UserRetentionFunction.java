@@ -8,7 +8,6 @@ import io.customerpulse.flink.CountedIdList;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
-import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,7 +15,6 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -28,29 +26,34 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Keeps each user's retention timeline (keyed by user id, state in RocksDB).
  *
- * <p>Order: an arriving event is held in state until the watermark passes its event time and
- * then applied, so every user's events are applied in event-time order whatever order they
- * arrived in. That makes transitions and rows a function of the events alone: live processing, a
- * replay and a backfill produce the same history. Duplicates are decided there too
+ * <p>Order: an arriving event is held in the user's state until the watermark passes its event
+ * time and then applied, so every user's events are applied in event-time order whatever order
+ * they arrived in. That makes transitions and rows a function of the events alone: live
+ * processing, a replay and a backfill produce the same history. Duplicates are decided there too
  * ({@link EventAdmission#counts}), so of the copies of an event id the earliest in event time
  * counts. The price is that a row appears once the watermark (max event time minus the allowed
  * lateness) has passed the event.
  *
- * <p>Timers: one event-time timer per held event time; one status timer at the next instant the
+ * <p>One state value per user: the held events and the counted event ids live in it
+ * ({@link io.customerpulse.flink.HeldEventList}, {@link CountedIdList}), so an arriving event
+ * costs one read and one write, and a watermark step one read and one write per user with events
+ * in it, however many of them there are.
+ *
+ * <p>Timers: one at or before the earliest held event; one status timer at the next instant the
  * status would change without new activity, so an at_risk, dormant or churned user is noticed at
- * the exact instant even if they never send anything again. The counted event ids live in the
- * user's state value and are forgotten whenever a timer moves the user's clock past their
- * horizon, so they need no timer of their own. A status timer that became too early (the user was active since)
- * is left to fire and re-arm itself, which costs one timer per rhythm period instead of a timer
- * deletion per event.
+ * the exact instant even if they never send anything again. When any of a user's timers fires,
+ * everything the watermark has passed is applied, each status change in between at its own
+ * instant, and one row comes out, at the last instant that changed something. The counted event
+ * ids are forgotten whenever a timer moves the user's clock past their horizon, so they need no
+ * timer of their own. A timer that became too early (the user was active since, or its events
+ * were applied by an earlier timer) is left to fire and find nothing, which costs less than a
+ * timer deletion per event.
  *
  * <p>Control (broadcast): the end of the clock (a backfill: nothing after it is applied; with
  * --as-of every user also gets a row evaluated at it) and the BG/NBD parameters, which a live job
@@ -59,13 +62,10 @@ import java.util.Map;
  * <p>Outputs: main = user_retention rows; side outputs: transitions, cohort activity, and late
  * events as dead letters.
  *
- * <p>Rows at the end of time (a BATCH key's end, or the end of bounded input): the watermark
- * stands at its maximum and all of a user's remaining timers fire one after another, each of
- * which used to compute a row that the next one replaced. There a row is only noted
- * ({@code deferredRowAt}) while more of the user's held events are due, and computed once the
- * user's last timer shows that no later row replaces it. The user state a row reads does not
- * change in between (a call that changes it notes or emits a row of its own instead), so the row
- * is the one that would have been computed at its own instant.
+ * <p>At the end of time (a BATCH key's end, or the end of bounded input) the watermark stands at
+ * its maximum: the user's first timer then applies all their events and walks the status changes
+ * after the last one up to the clock's end, as the status timers would have (timers registered
+ * then never fire).
  */
 public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String, PulseEvent, JobControl, UserRetentionRow>
         implements CheckpointedFunction {
@@ -88,10 +88,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient ControlledClock clock;
     private transient BgNbdParameters modelInUse;
     private transient ValueState<UserRetentionState> userState;
-    /** The instant of a row not yet computed, at the end of time only (see the class comment). */
-    private transient ValueState<Long> deferredRowAt;
     private transient EventAdmission admission;
-    private transient HeldEvents<PulseEvent> heldEvents;
 
     private transient Counter eventsApplied;
     private transient Counter eventsAfterClockEnd;
@@ -110,8 +107,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         userState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("user-retention", TypeInformation.of(UserRetentionState.class)));
         admission.open(getRuntimeContext());
-        heldEvents = new HeldEvents<>(getRuntimeContext(), "held-events", TypeInformation.of(PulseEvent.class));
-        deferredRowAt = getRuntimeContext().getState(new ValueStateDescriptor<>("deferred-row-at", Types.LONG));
 
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
@@ -150,10 +145,11 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             eventsAfterClockEndTotal.add(1);
             return;
         }
-        HeldEvents<PulseEvent>.Instant sameInstant = heldEvents.at(event.eventTime);
-        boolean copyHeld = sameInstant.holds(e -> e.eventId.equals(event.eventId));
         UserRetentionState state = userState.value();
-        switch (admission.admit(event, copyHeld, ctx.timerService(), state == null ? new CountedIdList() : state.countedIds)) {
+        if (state == null) {
+            state = new UserRetentionState();
+        }
+        switch (admission.admit(event, state.held.holdsCopyOf(event), ctx.timerService(), state.countedIds)) {
             case DUPLICATE -> {
                 return;
             }
@@ -163,7 +159,12 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             }
             case ADMITTED -> { }
         }
-        sameInstant.hold(event, ctx.timerService());
+        state.held.add(event);
+        if (event.eventTime < state.heldTimer) {
+            EventTimers.register(ctx.timerService(), event.eventTime);
+            state.heldTimer = event.eventTime;
+        }
+        userState.update(state);
         JobControl current = clock.current(control);
         if (current.evaluateAtClockEnd) {
             EventTimers.register(ctx.timerService(), current.clockEnd);
@@ -172,88 +173,79 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserRetentionRow> out) throws Exception {
-        admission.observe(ctx.timerService());
+        TimerService timers = ctx.timerService();
+        admission.observe(timers);
         JobControl control = clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR));
         useModelOf(control);
-        String userId = ctx.getCurrentKey();
-        if (timestamp > control.clockEnd) {
-            if (deferredRowAt.value() != null) {
-                emitDeferredRow(userId, userState.value(), out); // nothing after the clock end changes the user
-            }
+        UserRetentionState state = userState.value();
+        if (timestamp > control.clockEnd || state == null) {
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
-        UserRetentionState state = userState.value();
-        if (state == null) {
-            state = new UserRetentionState();
-        }
+        String userId = ctx.getCurrentKey();
         Output output = new Output(ctx);
-        boolean changed = calculator.advanceTo(userId, state, timestamp, output);
+        long changedAt = RetentionRules.NONE;
 
-        List<PulseEvent> due = heldEvents.release(timestamp);
-        if (due != null) {
-            // Equal timestamps: a fixed order keeps scores and the acquisition channel reproducible.
-            due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
-            for (PulseEvent event : due) {
-                if (!state.isEmpty() && event.eventTime < state.clock) {
-                    // Only after a restore: the event arrived behind this user's own clock. Its id
-                    // was never remembered (ids are remembered when applied).
-                    ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT,
-                            "event_time is behind the user's clock " + java.time.Instant.ofEpochMilli(state.clock)
-                                    + " (arrived after a restart)"));
-                    continue;
-                }
-                if (!admission.counts(event, state.countedIds)) {
-                    continue; // an earlier copy of its id counted within the dedup horizon
-                }
-                calculator.apply(state, event, output);
-                eventsApplied.inc();
-                changed = true;
+        // Whichever of the user's timers fires, everything the watermark has passed is applied now,
+        // in event-time order, each status change before it at its own instant: one state read and
+        // write, and one row, for all of the user's events in this watermark step.
+        for (PulseEvent event : state.held.releaseUpTo(Math.min(timers.currentWatermark(), control.clockEnd))) {
+            if (!state.isEmpty() && event.eventTime < state.clock) {
+                // Only after a restore: the event arrived behind this user's own clock. Its id
+                // was never remembered (ids are remembered when applied).
+                ctx.output(LATE_EVENTS, DeadLetters.of(event, DeadLetterReason.LATE_EVENT,
+                        "event_time is behind the user's clock " + java.time.Instant.ofEpochMilli(state.clock)
+                                + " (arrived after a restart)"));
+                continue;
             }
+            if (calculator.advanceTo(userId, state, event.eventTime, output)) {
+                changedAt = event.eventTime;
+            }
+            if (!admission.counts(event, state.countedIds)) {
+                continue; // an earlier copy of its id counted within the dedup horizon
+            }
+            calculator.apply(state, event, output);
+            eventsApplied.inc();
+            changedAt = event.eventTime;
+        }
+        if (calculator.advanceTo(userId, state, timestamp, output)) {
+            changedAt = timestamp;
+        }
+        rearmHeldTimer(state, timestamp, timers);
+        if (state.isEmpty()) {
+            userState.update(state); // nothing applied yet: only held events
+            return;
         }
         // No sweep timers: the status timers touch the state until the user has churned, 90 days
         // after their last event, far beyond the dedup horizon.
-        admission.forgetExpired(state.countedIds, timestamp);
-        if (state.isEmpty()) {
-            return;
+        admission.forgetExpired(state.countedIds, state.clock);
+        rearmStatusTimer(state, timestamp, control.clockEnd, timers);
+        if (control.evaluateAtClockEnd && timestamp == control.clockEnd) {
+            changedAt = timestamp; // every user gets a row evaluated at --as-of
         }
-        rearmStatusTimer(state, timestamp, control.clockEnd, ctx.timerService());
-        boolean finalRow = control.evaluateAtClockEnd && timestamp == control.clockEnd;
-        boolean rowDue = changed || finalRow;
-        if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
-            if (rowDue) {
-                out.collect(calculator.row(userId, state, timestamp));
-            }
-        } else if (!heldEvents.isEmpty()) {
-            // More of this user's timers fire right after this one: note the row, do not compute it.
-            if (rowDue) {
-                deferredRowAt.update(timestamp);
-            }
-        } else {
-            // The user's last timer.
-            if (rowDue) {
-                deferredRowAt.clear();
-                out.collect(calculator.row(userId, state, timestamp));
-            } else if (!walkEmitsRows(state, control.clockEnd)) {
-                emitDeferredRow(userId, state, out);
-            } else {
-                deferredRowAt.clear(); // the walk's rows are later and replace it
-            }
+        if (changedAt != RetentionRules.NONE) {
+            // The row of the last instant that changed something; an instant after it that changed
+            // nothing (a copy within the dedup horizon, a timer left behind) gives no row.
+            out.collect(calculator.row(userId, state, changedAt));
+        }
+        if (timers.currentWatermark() == Long.MAX_VALUE) {
             walkToClockEnd(userId, state, control.clockEnd, output, out);
         }
         userState.update(state);
     }
 
-    private void emitDeferredRow(String userId, UserRetentionState state, Collector<UserRetentionRow> out) throws Exception {
-        Long at = deferredRowAt.value();
-        if (at != null) {
-            deferredRowAt.clear();
-            out.collect(calculator.row(userId, state, at));
+    /**
+     * Keeps a timer armed at or before the earliest held event: the one that fired is forgotten,
+     * and a new one is registered if none that is still to fire comes early enough.
+     */
+    private static void rearmHeldTimer(UserRetentionState state, long now, TimerService timers) {
+        if (state.heldTimer <= now || state.held.isEmpty()) {
+            state.heldTimer = RetentionRules.NEVER; // fired, or a timer left to fire finding nothing
         }
-    }
-
-    private boolean walkEmitsRows(UserRetentionState state, long clockEnd) {
-        long next = calculator.nextChangeAfter(state, state.clock);
-        return next != RetentionRules.NEVER && next <= clockEnd;
+        long earliest = state.held.earliestTime();
+        if (earliest < state.heldTimer) {
+            EventTimers.register(timers, earliest);
+            state.heldTimer = earliest;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.customerpulse.retention;
 
 import io.customerpulse.flink.CountedIdList;
+import io.customerpulse.flink.HeldEventList;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -47,9 +48,20 @@ public class UserRetentionState {
      * forgotten as the user's clock moves past it.
      */
     public CountedIdList countedIds = new CountedIdList();
+    /**
+     * Bookkeeping of the operator: the user's events not yet applied (ahead of the watermark), in
+     * arrival order.
+     */
+    public HeldEventList held = new HeldEventList();
+    /**
+     * Bookkeeping of the operator: a registered timer at or before the earliest held event, or
+     * NEVER when nothing is held.
+     */
+    public long heldTimer = RetentionRules.NEVER;
 
     public UserRetentionState() {}
 
+    /** Whether no event has been applied yet (events may be held). */
     public boolean isEmpty() {
         return status == null;
     }

@@ -1,5 +1,6 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.events.PulseEventSerializer;
 import io.customerpulse.serialization.LayoutSnapshot;
 import io.customerpulse.serialization.RecordSerializer;
 import io.customerpulse.serialization.RecordTypeInfo;
@@ -29,17 +30,22 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     private static final int HAS_RESURRECTED_AT = 1;
     private static final int HAS_STATUS_TIMER = 2;
     private static final int HAS_COUNTED_IDS = 4;
+    private static final int HAS_HELD_EVENTS = 8;
+    private static final int HAS_HELD_TIMER = 16;
 
     /**
      * Compact, because RocksDB holds one per user: instants other than the first are written
      * relative to it, counts and days as variable-length numbers, the usual "none"/"never" of the
-     * optional instants as a flag bit (about 60 bytes for a typical user instead of 125, plus about 15 per counted id).
+     * optional instants as a flag bit (about 60 bytes for a typical user instead of 125, plus
+     * about 15 per counted id, and the events held until the watermark passes them).
      */
     @Override
     public void serialize(UserRetentionState s, DataOutputView out) throws IOException {
         int flags = (s.resurrectedAt != RetentionRules.NONE ? HAS_RESURRECTED_AT : 0)
                 | (s.statusTimer != RetentionRules.NEVER ? HAS_STATUS_TIMER : 0)
-                | (s.countedIds.size() > 0 ? HAS_COUNTED_IDS : 0);
+                | (s.countedIds.size() > 0 ? HAS_COUNTED_IDS : 0)
+                | (!s.held.isEmpty() ? HAS_HELD_EVENTS : 0)
+                | (s.heldTimer != RetentionRules.NEVER ? HAS_HELD_TIMER : 0);
         out.writeByte(flags);
         writeEnum(s.status, STATUS_CODES, out);
         long base = s.firstSeenAt;
@@ -71,6 +77,15 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
                 writeVarLong(s.countedIds.countedAt(i) - base, out);
             }
         }
+        if ((flags & HAS_HELD_EVENTS) != 0) {
+            writeVarLong(s.held.size(), out);
+            for (int i = 0; i < s.held.size(); i++) {
+                PulseEventSerializer.INSTANCE.serialize(s.held.get(i), out);
+            }
+        }
+        if ((flags & HAS_HELD_TIMER) != 0) {
+            writeVarLong(s.heldTimer - base, out);
+        }
     }
 
     @Override
@@ -101,6 +116,12 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
                 s.countedIds.remember(readString(in), base + readVarLong(in));
             }
         }
+        if ((flags & HAS_HELD_EVENTS) != 0) {
+            for (long i = readVarLong(in); i > 0; i--) {
+                s.held.add(PulseEventSerializer.INSTANCE.deserialize(in));
+            }
+        }
+        s.heldTimer = (flags & HAS_HELD_TIMER) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
         return s;
     }
 
@@ -126,6 +147,8 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         s.score = from.score;
         s.statusTimer = from.statusTimer;
         s.countedIds = from.countedIds.copy();
+        s.held = from.held.copy();
+        s.heldTimer = from.heldTimer;
         return s;
     }
 
@@ -135,13 +158,15 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     }
 
     /**
-     * Layout 5: the layout above, strings as UTF-8. Layout 3 was the first compact layout, with a
-     * dedup sweep time where the counted ids now are; layout 4 wrote strings as Flink's
-     * StringValue.
+     * Layout 6: the layout above, with the held events and their timer. Layout 3 was the first
+     * compact layout, with a dedup sweep time where the counted ids now are; layout 4 wrote
+     * strings as Flink's StringValue; layout 5 had no held events (they were a MapState of their
+     * own, which this version no longer reads, so its savepoints are refused rather than restored
+     * without the events they held).
      */
     public static final class Snapshot extends LayoutSnapshot<UserRetentionState> {
         public Snapshot() {
-            super(() -> INSTANCE, 5);
+            super(() -> INSTANCE, 6);
         }
     }
 

@@ -163,8 +163,11 @@ class UserRetentionFunctionTest {
         send(click("k", "u", at(0, 10)));
         harness.processWatermark(at(11, 0));
 
-        assertThat(rows().stream().map(r -> r.clicks + "@" + java.time.Instant.ofEpochMilli(r.lastActiveAt)).distinct())
-                .containsExactly("1@2025-01-01T10:00:00Z", "2@2025-01-11T10:00:00Z");
+        // Days 0 and 10 counted: first seen on day 0, last active on day 10, two clicks.
+        UserRetentionRow row = lastRow();
+        assertThat(java.time.Instant.ofEpochMilli(row.firstSeenAt)).hasToString("2025-01-01T10:00:00Z");
+        assertThat(java.time.Instant.ofEpochMilli(row.lastActiveAt)).hasToString("2025-01-11T10:00:00Z");
+        assertThat(row.clicks).isEqualTo(2);
         assertThat(duplicates()).isEqualTo(1);
     }
 
@@ -216,6 +219,56 @@ class UserRetentionFunctionTest {
         assertThat(row.firstSeenAt).isEqualTo(at(0, 10));
         assertThat(row.acquisitionChannel).isEqualTo("qr");
         assertThat(row.clicks).isEqualTo(2);
+    }
+
+    @Test
+    void aWatermarkStepAppliesAllOfAUsersPassedEventsWithOneTimerAndOneRow() throws Exception {
+        send(click("e1", "u", at(0, 10)));
+        send(click("e2", "u", at(0, 11)));
+        send(purchase("p1", "u", at(0, 12), 700));
+        // One timer, at the earliest held event; the later events wait with it in the user's value.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+
+        harness.processWatermark(at(0, 12));
+        assertThat(rows()).hasSize(1);
+        assertThat(lastRow().asOf).isEqualTo(at(0, 12));
+        assertThat(lastRow().clicks).isEqualTo(2);
+        assertThat(lastRow().purchases).isEqualTo(1);
+        assertThat(transitions()).containsExactly("u:null->new@2025-01-01T10:00:00Z");
+        // Left: the status timer (new -> active 7 days after the first event), nothing held.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(stateOf("u").held.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anEarlierEventArrivingLaterGetsATimerOfItsOwnAndTheLaterOneWaitsForTheWatermark() throws Exception {
+        send(click("e2", "u", at(0, 12)));
+        send(click("e1", "u", at(0, 10)));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+        harness.processWatermark(at(0, 11));
+        assertThat(rows()).extracting(r -> r.asOf + ":" + r.clicks).containsExactly(at(0, 10) + ":1");
+        assertThat(stateOf("u").held.size()).isEqualTo(1);
+
+        harness.processWatermark(at(0, 12));
+        assertThat(rows()).extracting(r -> r.asOf + ":" + r.clicks).containsExactly(at(0, 10) + ":1", at(0, 12) + ":2");
+    }
+
+    @Test
+    void aStatusChangeBeforeHeldEventsInOneWatermarkStepKeepsItsOwnInstant() throws Exception {
+        send(click("e1", "u", day(0)));
+        harness.processWatermark(day(0));
+        send(click("e2", "u", day(10)));
+        // The status timer at day 7 fires first and applies the day-10 event too, after the change.
+        harness.processWatermark(day(10));
+
+        assertThat(transitions()).containsExactly(
+                "u:null->new@2025-01-01T00:00:00Z", "u:new->active@2025-01-08T00:00:00Z");
+        assertThat(rows()).extracting(r -> r.status + "@" + r.asOf + ":" + r.clicks)
+                .containsExactly("new@" + day(0) + ":1", "active@" + day(10) + ":2");
+        // The day-10 timer still fired and found nothing; the next status timer is armed.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     }
 
     @Test

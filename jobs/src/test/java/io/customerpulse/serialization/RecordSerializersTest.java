@@ -4,6 +4,7 @@ import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.events.PulseEventSerializer;
 import io.customerpulse.flink.CountedIdList;
+import io.customerpulse.flink.HeldEventList;
 import io.customerpulse.retention.RetentionStatus;
 import io.customerpulse.retention.StatusTransition;
 import io.customerpulse.retention.StatusTransitionSerializer;
@@ -247,6 +248,18 @@ class RecordSerializersTest {
             ids.remember(f.getName() + "-" + i, 1_000_000_009L * (i + 1));
             ids.remember(f.getName() + "-" + (i + 1), -1_000_000_009L * (i + 1));
             return ids;
+        } else if (t == HeldEventList.class) {
+            HeldEventList held = new HeldEventList();
+            for (int copy = 0; copy < 2; copy++) {
+                PulseEvent e = new PulseEvent();
+                e.type = EventType.values()[(i + copy) % EventType.values().length];
+                e.eventId = f.getName() + "-" + (i + copy);
+                e.userId = "user-" + i;
+                e.eventTime = 1_000_000_011L * (i + copy + 1);
+                e.amountMinor = 1_234 + copy;
+                held.add(e);
+            }
+            return held;
         } else if (t.isEnum()) {
             Object[] constants = t.getEnumConstants();
             return constants[i % constants.length];

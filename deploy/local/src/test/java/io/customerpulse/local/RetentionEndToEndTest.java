@@ -110,6 +110,10 @@ class RetentionEndToEndTest {
             // u-1's last change before day 120 is dormant at day 80 10:00.
             awaitRow("SELECT 1 FROM user_retention WHERE user_id = 'u-1' AND status = 'dormant' AND as_of = '"
                     + Instant.ofEpochMilli(day(80)) + "'");
+            // Each table has its own sink: no order between them is promised.
+            awaitRow("SELECT 1 FROM retention_cohorts WHERE cohort_day = DATE '2025-01-01' AND day_n = 50");
+            awaitRow("SELECT 1 FROM retention_transitions WHERE user_id = 'u-1' AND to_status = 'dormant' AND transition_at = '"
+                    + Instant.ofEpochMilli(day(80)) + "'");
             assertUserRow();
             assertTransitions();
             assertCohorts();

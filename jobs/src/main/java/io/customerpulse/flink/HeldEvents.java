@@ -70,6 +70,23 @@ public final class HeldEvents<T> {
         return held;
     }
 
+    /**
+     * Everything held at or before {@code time}, no longer held (one pass over all that is held;
+     * their timers still fire, finding nothing).
+     */
+    public List<T> releaseUpTo(long time) throws Exception {
+        List<T> due = new ArrayList<>();
+        var held = byTime.iterator();
+        while (held.hasNext()) {
+            var instant = held.next();
+            if (instant.getKey() <= time) {
+                due.addAll(instant.getValue());
+                held.remove();
+            }
+        }
+        return due;
+    }
+
     /** Everything held, at any time, no longer held (their timers still fire, finding nothing). */
     public List<T> releaseAll() throws Exception {
         List<T> all = new ArrayList<>();

@@ -5,10 +5,14 @@ import io.customerpulse.events.DeadLetterReason;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.CountedIdList;
+import io.customerpulse.flink.CountedIds;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
+import io.customerpulse.flink.HeldEventList;
+import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
+import io.customerpulse.flink.RecentEventIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -27,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,9 +46,12 @@ import java.util.Map;
  * lateness) has passed the event.
  *
  * <p>One state value per user: the held events and the counted event ids live in it
- * ({@link io.customerpulse.flink.HeldEventList}, {@link CountedIdList}), so an arriving event
+ * ({@link HeldEventList}, {@link CountedIdList}), so an arriving event
  * costs one read and one write, and a watermark step one read and one write per user with events
- * in it, however many of them there are.
+ * in it, however many of them there are. A user with more than {@link #HELD_IN_VALUE} events
+ * waiting at once has them moved to a MapState of one entry and one timer per instant until
+ * none waits, and one with more than {@link #IDS_IN_VALUE} counted ids has those moved to a
+ * MapState of one entry per id, so a busy user's events are not all rewritten with each of theirs.
  *
  * <p>Timers: one at or before the earliest held event; one status timer at the next instant the
  * status would change without new activity, so an at_risk, dormant or churned user is noticed at
@@ -79,6 +87,11 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     public static final OutputTag<DeadLetter> LATE_EVENTS =
             new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
+    /** Held events a user's state value carries; beyond them they move to a MapState ({@link #spill}). */
+    static final int HELD_IN_VALUE = 32;
+    /** Counted ids a user's state value carries; beyond them they move to a MapState ({@link #forgetExpiredIds}). */
+    static final int IDS_IN_VALUE = 64;
+
     /** The accumulator counting events after the clock end (a backfill's --as-of). */
     public static final String EVENTS_AFTER_CLOCK_END = "retention.eventsAfterClockEnd";
 
@@ -89,8 +102,14 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient BgNbdParameters modelInUse;
     private transient ValueState<UserRetentionState> userState;
     private transient EventAdmission admission;
+    /** A user's counted ids once more than {@link #IDS_IN_VALUE} are remembered (see {@link #forgetExpiredIds}). */
+    private transient RecentEventIds spilledIds;
+    /** A user's held events once more than {@link #HELD_IN_VALUE} wait (see {@link #spill}). */
+    private transient HeldEvents<PulseEvent> spilledHeld;
 
     private transient Counter eventsApplied;
+    private transient Counter eventsSpilled;
+    private transient Counter idsSpilled;
     private transient Counter eventsAfterClockEnd;
     private transient org.apache.flink.api.common.accumulators.LongCounter eventsAfterClockEndTotal;
     private transient Map<RetentionStatus, Counter> transitionsTo;
@@ -107,9 +126,13 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         userState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("user-retention", TypeInformation.of(UserRetentionState.class)));
         admission.open(getRuntimeContext());
+        spilledIds = admission.recentEventIds(getRuntimeContext());
+        spilledHeld = new HeldEvents<>(getRuntimeContext(), "held-events", TypeInformation.of(PulseEvent.class));
 
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
+        eventsSpilled = metrics.counter("heldEventsSpilled");
+        idsSpilled = metrics.counter("countedIdsSpilled");
         eventsAfterClockEnd = metrics.counter("eventsAfterClockEnd");
         eventsAfterClockEndTotal = getRuntimeContext().getLongCounter(EVENTS_AFTER_CLOCK_END);
         transitionsTo = new EnumMap<>(RetentionStatus.class);
@@ -149,7 +172,11 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         if (state == null) {
             state = new UserRetentionState();
         }
-        switch (admission.admit(event, state.held.holdsCopyOf(event), ctx.timerService(), state.countedIds)) {
+        HeldEvents<PulseEvent>.Instant spilledAtSameInstant = state.heldSpilled ? spilledHeld.at(event.eventTime) : null;
+        boolean copyHeld = spilledAtSameInstant != null
+                ? spilledAtSameInstant.holds(e -> e.eventId.equals(event.eventId))
+                : state.held.holdsCopyOf(event);
+        switch (admission.admit(event, copyHeld, ctx.timerService(), countedIdsOf(state))) {
             case DUPLICATE -> {
                 return;
             }
@@ -159,12 +186,19 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             }
             case ADMITTED -> { }
         }
-        state.held.add(event);
-        if (event.eventTime < state.heldTimer) {
-            EventTimers.register(ctx.timerService(), event.eventTime);
-            state.heldTimer = event.eventTime;
+        if (spilledAtSameInstant != null) {
+            spilledAtSameInstant.hold(event, ctx.timerService()); // the user's value is unchanged
+        } else if (state.held.size() < HELD_IN_VALUE) {
+            state.held.add(event);
+            if (event.eventTime < state.heldTimer) {
+                EventTimers.register(ctx.timerService(), event.eventTime);
+                state.heldTimer = event.eventTime;
+            }
+            userState.update(state);
+        } else {
+            spill(state, event, ctx.timerService());
+            userState.update(state);
         }
-        userState.update(state);
         JobControl current = clock.current(control);
         if (current.evaluateAtClockEnd) {
             EventTimers.register(ctx.timerService(), current.clockEnd);
@@ -188,7 +222,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         // Whichever of the user's timers fires, everything the watermark has passed is applied now,
         // in event-time order, each status change before it at its own instant: one state read and
         // write, and one row, for all of the user's events in this watermark step.
-        for (PulseEvent event : state.held.releaseUpTo(Math.min(timers.currentWatermark(), control.clockEnd))) {
+        boolean endOfTime = timers.currentWatermark() == Long.MAX_VALUE;
+        for (PulseEvent event : releaseDue(state, timestamp, Math.min(timers.currentWatermark(), control.clockEnd), endOfTime)) {
             if (!state.isEmpty() && event.eventTime < state.clock) {
                 // Only after a restore: the event arrived behind this user's own clock. Its id
                 // was never remembered (ids are remembered when applied).
@@ -200,12 +235,15 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             if (calculator.advanceTo(userId, state, event.eventTime, output)) {
                 changedAt = event.eventTime;
             }
-            if (!admission.counts(event, state.countedIds)) {
+            if (!admission.counts(event, countedIdsOf(state))) {
                 continue; // an earlier copy of its id counted within the dedup horizon
             }
             calculator.apply(state, event, output);
             eventsApplied.inc();
             changedAt = event.eventTime;
+            if (state.countedIds.size() > IDS_IN_VALUE) {
+                forgetExpiredIds(state); // a long run of due events (a backfill) keeps the list short too
+            }
         }
         if (calculator.advanceTo(userId, state, timestamp, output)) {
             changedAt = timestamp;
@@ -217,7 +255,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
         // No sweep timers: the status timers touch the state until the user has churned, 90 days
         // after their last event, far beyond the dedup horizon.
-        admission.forgetExpired(state.countedIds, state.clock);
+        forgetExpiredIds(state);
         rearmStatusTimer(state, timestamp, control.clockEnd, timers);
         if (control.evaluateAtClockEnd && timestamp == control.clockEnd) {
             changedAt = timestamp; // every user gets a row evaluated at --as-of
@@ -227,10 +265,81 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             // nothing (a copy within the dedup horizon, a timer left behind) gives no row.
             out.collect(calculator.row(userId, state, changedAt));
         }
-        if (timers.currentWatermark() == Long.MAX_VALUE) {
+        if (endOfTime) {
             walkToClockEnd(userId, state, control.clockEnd, output, out);
         }
         userState.update(state);
+    }
+
+    private CountedIds countedIdsOf(UserRetentionState state) {
+        return state.countedIdsSpilled ? spilledIds : state.countedIds;
+    }
+
+    /**
+     * Forgets the counted ids past the dedup horizon. In the value that is a pass over a short
+     * list at every step; more than {@link #IDS_IN_VALUE} move to a MapState of their own, swept
+     * at most every quarter horizon (ids are kept a little longer than they count, which changes
+     * no verdict), and back into the value once a sweep leaves none.
+     */
+    private void forgetExpiredIds(UserRetentionState state) throws Exception {
+        long now = state.clock;
+        if (!state.countedIdsSpilled) {
+            admission.forgetExpired(state.countedIds, now);
+            if (state.countedIds.size() > IDS_IN_VALUE) {
+                for (int i = 0; i < state.countedIds.size(); i++) {
+                    spilledIds.remember(state.countedIds.id(i), state.countedIds.countedAt(i));
+                }
+                state.countedIds = new CountedIdList();
+                state.countedIdsSpilled = true;
+                state.spilledIdsSweepAt = now + settings.dedupHorizon.toMillis() / 4;
+                idsSpilled.inc();
+            }
+        } else if (now >= state.spilledIdsSweepAt) {
+            long next = spilledIds.sweep(now);
+            if (next == RecentEventIds.NO_SWEEP) {
+                state.countedIdsSpilled = false;
+                state.spilledIdsSweepAt = RetentionRules.NEVER;
+            } else {
+                state.spilledIdsSweepAt = Math.max(next, now + settings.dedupHorizon.toMillis() / 4);
+            }
+        }
+    }
+
+    /**
+     * The user's events due now, in {@link HeldEventList#APPLY_ORDER}: in the value, everything
+     * up to {@code upTo}; spilled, the instant of this timer (each instant has its own timer, and
+     * they fire in order), or at the end of time everything up to {@code upTo} at once.
+     */
+    private List<PulseEvent> releaseDue(UserRetentionState state, long timestamp, long upTo, boolean endOfTime)
+            throws Exception {
+        if (!state.heldSpilled) {
+            return state.held.releaseUpTo(upTo);
+        }
+        List<PulseEvent> due = endOfTime ? spilledHeld.releaseUpTo(upTo) : spilledHeld.release(timestamp);
+        if (due == null) {
+            due = List.of();
+        } else {
+            due.sort(HeldEventList.APPLY_ORDER);
+        }
+        if (spilledHeld.isEmpty()) {
+            state.heldSpilled = false; // back in the value from the next event on
+        }
+        return due;
+    }
+
+    /**
+     * Moves the user's held events, and {@code event}, out of the value into a MapState of one
+     * entry and one timer per instant: a user sending many events within the allowed lateness (a
+     * bot, a busy session) would otherwise have all of them read and written with every event.
+     */
+    private void spill(UserRetentionState state, PulseEvent event, TimerService timers) throws Exception {
+        for (PulseEvent held : state.held.releaseUpTo(Long.MAX_VALUE)) {
+            spilledHeld.hold(held.eventTime, held, timers);
+        }
+        spilledHeld.hold(event.eventTime, event, timers);
+        state.heldSpilled = true;
+        state.heldTimer = RetentionRules.NEVER; // the timer armed for the list still fires, finding its instant's events
+        eventsSpilled.inc();
     }
 
     /**

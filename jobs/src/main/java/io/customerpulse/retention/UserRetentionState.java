@@ -49,6 +49,13 @@ public class UserRetentionState {
      */
     public CountedIdList countedIds = new CountedIdList();
     /**
+     * Bookkeeping of the operator: the counted ids are in a MapState of their own (too many to
+     * carry in this value), and {@link #countedIds} is empty.
+     */
+    public boolean countedIdsSpilled;
+    /** Bookkeeping of the operator: when the spilled counted ids are next swept, or NEVER. */
+    public long spilledIdsSweepAt = RetentionRules.NEVER;
+    /**
      * Bookkeeping of the operator: the user's events not yet applied (ahead of the watermark), in
      * arrival order.
      */
@@ -58,6 +65,11 @@ public class UserRetentionState {
      * NEVER when nothing is held.
      */
     public long heldTimer = RetentionRules.NEVER;
+    /**
+     * Bookkeeping of the operator: the user's held events are in a MapState of their own (too many
+     * waited at once to carry them in this value), and {@link #held} is empty.
+     */
+    public boolean heldSpilled;
 
     public UserRetentionState() {}
 

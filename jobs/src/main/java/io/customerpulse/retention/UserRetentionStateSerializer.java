@@ -32,6 +32,8 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     private static final int HAS_COUNTED_IDS = 4;
     private static final int HAS_HELD_EVENTS = 8;
     private static final int HAS_HELD_TIMER = 16;
+    private static final int HELD_SPILLED = 32;
+    private static final int IDS_SPILLED = 64;
 
     /**
      * Compact, because RocksDB holds one per user: instants other than the first are written
@@ -45,7 +47,9 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
                 | (s.statusTimer != RetentionRules.NEVER ? HAS_STATUS_TIMER : 0)
                 | (s.countedIds.size() > 0 ? HAS_COUNTED_IDS : 0)
                 | (!s.held.isEmpty() ? HAS_HELD_EVENTS : 0)
-                | (s.heldTimer != RetentionRules.NEVER ? HAS_HELD_TIMER : 0);
+                | (s.heldTimer != RetentionRules.NEVER ? HAS_HELD_TIMER : 0)
+                | (s.heldSpilled ? HELD_SPILLED : 0)
+                | (s.countedIdsSpilled ? IDS_SPILLED : 0);
         out.writeByte(flags);
         writeEnum(s.status, STATUS_CODES, out);
         long base = s.firstSeenAt;
@@ -86,6 +90,9 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         if ((flags & HAS_HELD_TIMER) != 0) {
             writeVarLong(s.heldTimer - base, out);
         }
+        if ((flags & IDS_SPILLED) != 0) {
+            writeVarLong(s.spilledIdsSweepAt - base, out);
+        }
     }
 
     @Override
@@ -122,6 +129,9 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
             }
         }
         s.heldTimer = (flags & HAS_HELD_TIMER) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
+        s.heldSpilled = (flags & HELD_SPILLED) != 0;
+        s.countedIdsSpilled = (flags & IDS_SPILLED) != 0;
+        s.spilledIdsSweepAt = s.countedIdsSpilled ? base + readVarLong(in) : RetentionRules.NEVER;
         return s;
     }
 
@@ -149,6 +159,9 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         s.countedIds = from.countedIds.copy();
         s.held = from.held.copy();
         s.heldTimer = from.heldTimer;
+        s.heldSpilled = from.heldSpilled;
+        s.countedIdsSpilled = from.countedIdsSpilled;
+        s.spilledIdsSweepAt = from.spilledIdsSweepAt;
         return s;
     }
 
@@ -158,7 +171,8 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
     }
 
     /**
-     * Layout 6: the layout above, with the held events and their timer. Layout 3 was the first
+     * Layout 6: the layout above, with the held events, their timer, and whether they or the
+     * counted ids spilled. Layout 3 was the first
      * compact layout, with a dedup sweep time where the counted ids now are; layout 4 wrote
      * strings as Flink's StringValue; layout 5 had no held events (they were a MapState of their
      * own, which this version no longer reads, so its savepoints are refused rather than restored

@@ -272,6 +272,98 @@ class UserRetentionFunctionTest {
     }
 
     @Test
+    void aBusyUsersHeldEventsSpillToOneEntryAndOneTimerPerInstantAndComeBackWhenNoneWaits() throws Exception {
+        int n = UserRetentionFunction.HELD_IN_VALUE + 8;
+        // n clicks one minute apart, sent newest first, all ahead of the watermark; and a copy.
+        for (int i = n - 1; i >= 0; i--) {
+            send(click("c" + i, "u", at(0, 10) + i * 60_000L, "ch" + i));
+        }
+        send(click("c5", "u", at(0, 10) + 5 * 60_000L));
+        UserRetentionState spilled = stateOf("u");
+        assertThat(spilled.heldSpilled).isTrue();
+        assertThat(spilled.held.isEmpty()).isTrue();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(n);
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(2); // the user's value and the map
+
+        // Half of them: applied in event-time order, so the oldest click gives the channel.
+        harness.processWatermark(at(0, 10) + (n / 2 - 1) * 60_000L);
+        assertThat(lastRow().clicks).isEqualTo(n / 2);
+        assertThat(lastRow().acquisitionChannel).isEqualTo("ch0");
+        assertThat(stateOf("u").heldSpilled).isTrue();
+
+        harness.processWatermark(at(0, 10) + n * 60_000L);
+        assertThat(lastRow().clicks).isEqualTo(n);
+        assertThat(lastRow().lastActiveAt).isEqualTo(at(0, 10) + (n - 1) * 60_000L);
+        assertThat(duplicates()).isEqualTo(1);
+        UserRetentionState drained = stateOf("u");
+        assertThat(drained.heldSpilled).isFalse();
+        // Only the user's value and the status timer are left.
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        // The next event is carried in the value again.
+        send(click("next", "u", at(1, 10)));
+        assertThat(stateOf("u").held.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aSpilledUserAtTheEndOfTimeIsAppliedWholeWithOneRow() throws Exception {
+        harness.processBroadcastElement(JobControl.clockEnd(day(3), false), 0);
+        int n = UserRetentionFunction.HELD_IN_VALUE + 3;
+        for (int i = 0; i < n; i++) {
+            send(purchase("p" + i, "u", day(1) + i * 1_000L, 100));
+        }
+        assertThat(stateOf("u").heldSpilled).isTrue();
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(rows()).hasSize(1);
+        assertThat(lastRow().purchases).isEqualTo(n);
+        assertThat(lastRow().revenueMinor).isEqualTo(100L * n);
+        assertThat(lastRow().asOf).isEqualTo(day(1) + (n - 1) * 1_000L);
+    }
+
+    @Test
+    void aBusyUsersCountedIdsSpillToAMapStillDecideDuplicatesAndComeBackOnceForgotten() throws Exception {
+        int n = UserRetentionFunction.IDS_IN_VALUE + 6;
+        for (int i = 0; i < n; i++) {
+            send(click("k" + i, "u", at(0, 10) + i * 60_000L));
+            harness.processWatermark(at(0, 10) + i * 60_000L);
+        }
+        assertThat(stateOf("u").countedIdsSpilled).isTrue();
+        assertThat(stateOf("u").countedIds.size()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(2); // the user's value and the map
+
+        // A copy of the first click a day later is within its horizon: dropped on arrival.
+        send(click("k0", "u", at(1, 10)));
+        harness.processWatermark(at(1, 10));
+        assertThat(duplicates()).isEqualTo(1);
+        assertThat(lastRow().clicks).isEqualTo(n);
+
+        // By day 20 every id is past its 7 days and a status timer has swept them all.
+        harness.processWatermark(day(20));
+        assertThat(stateOf("u").countedIdsSpilled).isFalse();
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(lastRow().status).isEqualTo("at_risk");
+    }
+
+    @Test
+    void countedIdsSpillWhileALongRunOfDueEventsIsAppliedAtTheEndOfTime() throws Exception {
+        harness.processBroadcastElement(JobControl.clockEnd(day(3), false), 0);
+        int n = UserRetentionFunction.IDS_IN_VALUE * 2;
+        for (int i = 0; i < n; i++) {
+            send(click("k" + i, "u", at(0, 10) + i * 60_000L));
+        }
+        send(click("k3", "u", at(0, 10) + (n + 5) * 60_000L)); // a later copy of k3: the duplicate
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(rows()).hasSize(1);
+        assertThat(lastRow().clicks).isEqualTo(n);
+        assertThat(duplicates()).isEqualTo(1);
+        assertThat(stateOf("u").countedIdsSpilled).isTrue();
+        assertThat(stateOf("u").countedIds.size()).isZero();
+    }
+
+    @Test
     void eventsAtTheSameInstantAreOrderedByEventId() throws Exception {
         send(click("b", "u", at(0, 10), "web"));
         send(click("a", "u", at(0, 10), "store"));

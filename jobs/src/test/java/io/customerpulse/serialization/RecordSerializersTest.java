@@ -241,6 +241,8 @@ class RecordSerializersTest {
             return 1_000_000_007L * (i + 1);
         } else if (t == int.class || t == Integer.class) {
             return 1_000 + i;
+        } else if (t == boolean.class) {
+            return true;
         } else if (t == double.class || t == Double.class) {
             return 0.25 + i;
         } else if (t == CountedIdList.class) {

@@ -89,11 +89,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "<group>",
             description = "Only these groups of figures (comma-separated): ${COMPLETION-CANDIDATES}. Latency also measures "
-                    + "retention_live (its half load). Default: all.")
+                    + "retention_live and the rate sustained live (its half load) unless --latency-rate is given. Default: all.")
     Set<Group> only = EnumSet.allOf(Group.class);
 
     /** Groups of figures that --only selects. */
     enum Group { raw_ingest, retention_live, reach_live, both_live, sql_equivalent, backfill, sink_rows, latency, state, scaling }
+
+    @Option(names = "--latency-rate", paramLabel = "<events/s>", defaultValue = "0",
+            description = "Events/s of the latency run. Default: half of the rate the job sustains live, measured first.")
+    double latencyRate;
 
     @Option(names = "--out", paramLabel = "<file>", description = "Where the JSON goes. Default: .pulse/bench/bench-<time>.json.")
     Path outFile;
@@ -128,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
                 figures.put("raw_ingest", median(() -> live(topics, events, RawIngestJob::new).rate()), "events/s",
                         "Kafka source, Avro decoding, validation, watermarks, then nothing (median of " + runs + ")");
             }
-            if (only.contains(Group.retention_live) || only.contains(Group.latency)) {
+            if (only.contains(Group.retention_live) || (only.contains(Group.latency) && latencyRate <= 0)) {
                 List<Double> rowsPerEvent = new ArrayList<>();
                 figures.put("retention_live", median(() -> {
                     LiveRun run = live(topics, events, RetentionJob::new);
@@ -168,12 +172,20 @@ public final class BenchCommand implements Callable<Integer> {
                         "200,000 distinct user_retention rows through the JDBC upsert sink (batches of 5,000), net run time");
             }
             if (only.contains(Group.latency)) {
-                double halfLoad = figures.get("retention_live").orElseThrow().value() / 2;
-                double[] latency = latency(halfLoad, Duration.ofSeconds(20));
-                figures.put("latency_p50_ms", latency[0], "ms", String.format(
-                        "event time (= wall clock at publish) to the row's recorded_at, at %,.0f events/s (half of retention_live), "
-                                + "--allowed-lateness 0s --flush-interval 250ms", halfLoad));
-                figures.put("latency_p99_ms", latency[1], "ms", "as latency_p50_ms");
+                double rate = latencyRate;
+                if (rate <= 0) {
+                    double sustained = liveSustainedRate(figures.get("retention_live").orElseThrow().value());
+                    figures.put("live_sustained", sustained, "events/s",
+                            "highest rate of the latency workload, published live by the same process, that the retention job kept "
+                                    + "up with (processed >= 95% of it), halving the range up to retention_live three times");
+                    rate = sustained / 2;
+                }
+                LatencyRun latency = latency(rate, Duration.ofSeconds(20));
+                figures.put("latency_p50_ms", latency.p50Ms(), "ms", String.format(
+                        "event time (= wall clock at publish) to the row's recorded_at, at %,.0f events/s (%s), "
+                                + "--allowed-lateness 0s --flush-interval 250ms", rate,
+                        latencyRate > 0 ? "--latency-rate" : "half of live_sustained"));
+                figures.put("latency_p99_ms", latency.p99Ms(), "ms", "as latency_p50_ms");
             }
             if (only.contains(Group.state)) {
                 for (String job : List.of("retention", "reach")) {
@@ -469,15 +481,23 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int LATENCY_EVENTS_PER_USER = 10;
 
-    /** p50 and p99 of event time to recorded_at of each new user's first transition, at {@code rate} events/s. */
-    private double[] latency(double rate, Duration duration) throws Exception {
+    /**
+     * A latency run: p50 and p99 of event time to recorded_at of each new user's first transition,
+     * and the events/s the job processed while events were published (every tenth event is a new
+     * user's first, so ten times the first transitions recorded per second of the publishing).
+     */
+    record LatencyRun(double p50Ms, double p99Ms, double processedRate) {}
+
+    /** Publishes the latency workload live at {@code rate} events/s for {@code duration}; see {@link LatencyRun}. */
+    private LatencyRun latency(double rate, Duration duration) throws Exception {
         postgres.emptyServingTables();
-        TopicNames topics = new TopicNames("bench-latency-clicks", "bench-latency-purchases", "bench-latency-shares",
-                "bench-dead-letters");
+        String prefix = "bench-latency-" + ++runCounter;
+        TopicNames topics = new TopicNames(prefix + "-clicks", prefix + "-purchases", prefix + "-shares", "bench-dead-letters");
         kafka.createTopics(topics, 2);
-        JobID id = flink.submit(configure(new RetentionJob(), topics, "bench-latency",
+        JobID id = flink.submit(configure(new RetentionJob(), topics, prefix,
                 List.of("--allowed-lateness", "0s", "--flush-interval", "250ms")));
         long measureFrom;
+        long publishedUntil;
         try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), topics, new Properties())) {
             Thread.sleep(5_000); // the job is up and reading
             long start = System.nanoTime();
@@ -493,19 +513,45 @@ public final class BenchCommand implements Callable<Integer> {
                 publisher.publish(latencyEvent(i, types[(int) (i % types.length)]));
             }
             publisher.flush();
+            publishedUntil = System.currentTimeMillis();
             Thread.sleep(3_000);
         } finally {
             flink.cancelAndWait(id);
         }
         try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("""
-                     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), count(*)
-                     FROM (SELECT extract(epoch FROM recorded_at - transition_at) * 1000 AS ms FROM retention_transitions
-                           WHERE from_status IS NULL AND transition_at >= to_timestamp(%d / 1000.0)) t""".formatted(measureFrom))) {
+                     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), count(*),
+                            count(*) FILTER (WHERE recorded_at BETWEEN to_timestamp(%1$d / 1000.0) AND to_timestamp(%2$d / 1000.0))
+                     FROM (SELECT extract(epoch FROM recorded_at - transition_at) * 1000 AS ms, recorded_at FROM retention_transitions
+                           WHERE from_status IS NULL AND transition_at >= to_timestamp(%1$d / 1000.0)) t""".formatted(
+                     measureFrom, publishedUntil))) {
             rs.next();
-            out.printf("latency: %,d rows measured%n", rs.getLong(3));
-            return new double[] {rs.getDouble(1), rs.getDouble(2)};
+            double processed = LATENCY_EVENTS_PER_USER * rs.getLong(4) * 1000.0 / Math.max(1, publishedUntil - measureFrom);
+            out.printf("    run at %,.0f events/s: %,d rows measured, p50 %,.0f ms, p99 %,.0f ms; processed %,.0f events/s%n",
+                    rate, rs.getLong(3), rs.getDouble(1), rs.getDouble(2), processed);
+            return new LatencyRun(rs.getDouble(1), rs.getDouble(2), processed);
         }
+    }
+
+    /**
+     * The most the retention job sustains live, at most {@code replayRate}: live traffic costs more
+     * per event than a replay (the producer and the broker share the cores here, and each event
+     * gets a watermark step, a timer and a row of its own), so the rate is searched by halving the
+     * range between 0 and the replay's rate three times, each step a latency run that either kept
+     * up (processed at least 95% of what was published) or fell behind.
+     */
+    private double liveSustainedRate(double replayRate) throws Exception {
+        double keptUp = 0;
+        double fellBehind = replayRate;
+        for (int step = 0; step < 3; step++) {
+            double rate = (keptUp + fellBehind) / 2;
+            if (latency(rate, Duration.ofSeconds(20)).processedRate() >= 0.95 * rate) {
+                keptUp = rate;
+            } else {
+                fellBehind = rate;
+            }
+        }
+        return keptUp > 0 ? keptUp : fellBehind / 2;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.customerpulse.reach;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.DeadLetterReason;
 import io.customerpulse.flink.DeadLetters;
+import io.customerpulse.flink.HeldEventList;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.ControlledClock;
 import io.customerpulse.flink.EventAdmission;
@@ -53,8 +54,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     public static final OutputTag<DeadLetter> LATE_EVENTS =
             new OutputTag<>("referral-late", TypeInformation.of(DeadLetter.class));
 
-    private static final Comparator<ReferralEvent> ORDER =
-            Comparator.comparing((ReferralEvent r) -> r.event.eventId).thenComparing(r -> r.event.type);
+    private static final Comparator<ReferralEvent> ORDER = Comparator.comparing((ReferralEvent r) -> r.event, HeldEventList.APPLY_ORDER);
 
     private final ReachSettings settings;
 

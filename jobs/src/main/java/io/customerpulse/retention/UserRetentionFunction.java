@@ -169,7 +169,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             return;
         }
         UserRetentionState state = userState.value();
-        if (state == null) {
+        boolean firstOfUser = state == null;
+        if (firstOfUser) {
             state = new UserRetentionState();
         }
         HeldEvents<PulseEvent>.Instant spilledAtSameInstant = state.heldSpilled ? spilledHeld.at(event.eventTime) : null;
@@ -200,7 +201,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             userState.update(state);
         }
         JobControl current = clock.current(control);
-        if (current.evaluateAtClockEnd) {
+        if (firstOfUser && current.evaluateAtClockEnd) {
+            // Once per user: a backfill's clock end is known before its events and never moves.
             EventTimers.register(ctx.timerService(), current.clockEnd);
         }
     }
@@ -272,7 +274,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     }
 
     private CountedIds countedIdsOf(UserRetentionState state) {
-        return state.countedIdsSpilled ? spilledIds : state.countedIds;
+        return state.countedIdsSpilled() ? spilledIds : state.countedIds;
     }
 
     /**
@@ -283,22 +285,20 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
      */
     private void forgetExpiredIds(UserRetentionState state) throws Exception {
         long now = state.clock;
-        if (!state.countedIdsSpilled) {
+        if (!state.countedIdsSpilled()) {
             admission.forgetExpired(state.countedIds, now);
             if (state.countedIds.size() > IDS_IN_VALUE) {
                 for (int i = 0; i < state.countedIds.size(); i++) {
                     spilledIds.remember(state.countedIds.id(i), state.countedIds.countedAt(i));
                 }
                 state.countedIds = new CountedIdList();
-                state.countedIdsSpilled = true;
                 state.spilledIdsSweepAt = now + settings.dedupHorizon.toMillis() / 4;
                 idsSpilled.inc();
             }
         } else if (now >= state.spilledIdsSweepAt) {
             long next = spilledIds.sweep(now);
             if (next == RecentEventIds.NO_SWEEP) {
-                state.countedIdsSpilled = false;
-                state.spilledIdsSweepAt = RetentionRules.NEVER;
+                state.spilledIdsSweepAt = RetentionRules.NEVER; // back in the value
             } else {
                 state.spilledIdsSweepAt = Math.max(next, now + settings.dedupHorizon.toMillis() / 4);
             }

@@ -49,11 +49,9 @@ public class UserRetentionState {
      */
     public CountedIdList countedIds = new CountedIdList();
     /**
-     * Bookkeeping of the operator: the counted ids are in a MapState of their own (too many to
-     * carry in this value), and {@link #countedIds} is empty.
+     * Bookkeeping of the operator: when the counted ids, spilled to a MapState of their own (too
+     * many to carry in this value), are next swept; NEVER while they are in {@link #countedIds}.
      */
-    public boolean countedIdsSpilled;
-    /** Bookkeeping of the operator: when the spilled counted ids are next swept, or NEVER. */
     public long spilledIdsSweepAt = RetentionRules.NEVER;
     /**
      * Bookkeeping of the operator: the user's events not yet applied (ahead of the watermark), in
@@ -72,6 +70,11 @@ public class UserRetentionState {
     public boolean heldSpilled;
 
     public UserRetentionState() {}
+
+    /** Whether the counted ids are in a MapState of their own rather than in {@link #countedIds}. */
+    public boolean countedIdsSpilled() {
+        return spilledIdsSweepAt != RetentionRules.NEVER;
+    }
 
     /** Whether no event has been applied yet (events may be held). */
     public boolean isEmpty() {

@@ -49,7 +49,7 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
                 | (!s.held.isEmpty() ? HAS_HELD_EVENTS : 0)
                 | (s.heldTimer != RetentionRules.NEVER ? HAS_HELD_TIMER : 0)
                 | (s.heldSpilled ? HELD_SPILLED : 0)
-                | (s.countedIdsSpilled ? IDS_SPILLED : 0);
+                | (s.countedIdsSpilled() ? IDS_SPILLED : 0);
         out.writeByte(flags);
         writeEnum(s.status, STATUS_CODES, out);
         long base = s.firstSeenAt;
@@ -130,8 +130,7 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         }
         s.heldTimer = (flags & HAS_HELD_TIMER) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
         s.heldSpilled = (flags & HELD_SPILLED) != 0;
-        s.countedIdsSpilled = (flags & IDS_SPILLED) != 0;
-        s.spilledIdsSweepAt = s.countedIdsSpilled ? base + readVarLong(in) : RetentionRules.NEVER;
+        s.spilledIdsSweepAt = (flags & IDS_SPILLED) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
         return s;
     }
 
@@ -160,7 +159,6 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
         s.held = from.held.copy();
         s.heldTimer = from.heldTimer;
         s.heldSpilled = from.heldSpilled;
-        s.countedIdsSpilled = from.countedIdsSpilled;
         s.spilledIdsSweepAt = from.spilledIdsSweepAt;
         return s;
     }

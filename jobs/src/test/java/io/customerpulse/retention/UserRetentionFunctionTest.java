@@ -329,7 +329,7 @@ class UserRetentionFunctionTest {
             send(click("k" + i, "u", at(0, 10) + i * 60_000L));
             harness.processWatermark(at(0, 10) + i * 60_000L);
         }
-        assertThat(stateOf("u").countedIdsSpilled).isTrue();
+        assertThat(stateOf("u").countedIdsSpilled()).isTrue();
         assertThat(stateOf("u").countedIds.size()).isZero();
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(2); // the user's value and the map
 
@@ -341,7 +341,7 @@ class UserRetentionFunctionTest {
 
         // By day 20 every id is past its 7 days and a status timer has swept them all.
         harness.processWatermark(day(20));
-        assertThat(stateOf("u").countedIdsSpilled).isFalse();
+        assertThat(stateOf("u").countedIdsSpilled()).isFalse();
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
         assertThat(lastRow().status).isEqualTo("at_risk");
     }
@@ -359,7 +359,7 @@ class UserRetentionFunctionTest {
         assertThat(rows()).hasSize(1);
         assertThat(lastRow().clicks).isEqualTo(n);
         assertThat(duplicates()).isEqualTo(1);
-        assertThat(stateOf("u").countedIdsSpilled).isTrue();
+        assertThat(stateOf("u").countedIdsSpilled()).isTrue();
         assertThat(stateOf("u").countedIds.size()).isZero();
     }
 

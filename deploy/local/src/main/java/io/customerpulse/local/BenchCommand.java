@@ -541,11 +541,25 @@ public final class BenchCommand implements Callable<Integer> {
      * up (processed at least 95% of what was published) or fell behind.
      */
     private double liveSustainedRate(double replayRate) throws Exception {
+        return highestRateKeptUp(replayRate, 3, rate -> latency(rate, Duration.ofSeconds(20)).processedRate());
+    }
+
+    /** A run at a rate: the events/s processed while that rate was offered. */
+    interface RateProbe {
+        double processedAt(double rate) throws Exception;
+    }
+
+    /**
+     * The highest rate found to be kept up with (processed at least 95% of it) by halving the range
+     * between 0 and {@code max} {@code steps} times; if no rate tried was kept up with, half of the
+     * lowest one tried.
+     */
+    static double highestRateKeptUp(double max, int steps, RateProbe probe) throws Exception {
         double keptUp = 0;
-        double fellBehind = replayRate;
-        for (int step = 0; step < 3; step++) {
+        double fellBehind = max;
+        for (int step = 0; step < steps; step++) {
             double rate = (keptUp + fellBehind) / 2;
-            if (latency(rate, Duration.ofSeconds(20)).processedRate() >= 0.95 * rate) {
+            if (probe.processedAt(rate) >= 0.95 * rate) {
                 keptUp = rate;
             } else {
                 fellBehind = rate;

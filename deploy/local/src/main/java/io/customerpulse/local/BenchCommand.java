@@ -151,9 +151,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (only.contains(Group.sql_equivalent)) {
                 TopicNames empty = publish(new BenchWorkload(13, 0, 0, START, 1), "empty");
-                figures.put("sql_equivalent", median(() -> sqlEquivalent(topics, empty, events)), "events/s",
-                        "sql/flink/per_user_aggregates.sql (both queries, one job, into blackhole tables) over the same topics, "
+                figures.put("sql_equivalent", median(() -> sqlEquivalent(topics, empty, events, true)), "events/s",
+                        "sql/flink/per_user_aggregates.sql (both queries, one job) into PostgreSQL through Flink's JDBC connector "
+                                + "(postgres_sinks.sql: upserts, rows of a key reduced per flush, 5,000 rows or 1 s) over the same topics, "
                                 + "bounded at the latest offsets, RocksDB and checkpoints; net run time minus that of the same job on empty topics");
+                figures.put("sql_equivalent_no_sink", median(() -> sqlEquivalent(topics, empty, events, false)), "events/s",
+                        "the same queries into blackhole tables: the computation without writing the results");
             }
             if (only.contains(Group.backfill)) {
                 Path history = writeHistory(main);
@@ -378,16 +381,21 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- Flink SQL ----
 
-    /** Events/s of the per-user aggregates as Flink SQL: the job's net run time less its fixed cost on empty topics. */
-    private double sqlEquivalent(TopicNames topics, TopicNames emptyTopics, long expected) throws Exception {
-        long busy = sqlRunTime(topics);
-        long idle = sqlRunTime(emptyTopics);
+    /**
+     * Events/s of the per-user aggregates as Flink SQL, into PostgreSQL (as a user of it would
+     * write them, and as the retention job does) or into blackhole tables: the job's net run time
+     * less its fixed cost on empty topics.
+     */
+    private double sqlEquivalent(TopicNames topics, TopicNames emptyTopics, long expected, boolean toPostgres) throws Exception {
+        long busy = sqlRunTime(topics, toPostgres);
+        String written = toPostgres ? "; rows in PostgreSQL " + sqlResultRows() : "";
+        long idle = sqlRunTime(emptyTopics, toPostgres);
         double rate = expected * 1000.0 / Math.max(1, busy - idle);
-        out.printf("    run: %,.0f events/s (%,d ms, %,d ms on empty topics)%n", rate, busy, idle);
+        out.printf("    run: %,.0f events/s (%,d ms, %,d ms on empty topics)%s%n", rate, busy, idle, written);
         return rate;
     }
 
-    private long sqlRunTime(TopicNames topics) throws Exception {
+    private long sqlRunTime(TopicNames topics, boolean toPostgres) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("parallelism.default", Integer.toString(parallelism));
         conf.setString("state.backend.type", "rocksdb");
@@ -397,17 +405,47 @@ public final class BenchCommand implements Callable<Integer> {
         TableEnvironment sql = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
         FlinkSqlScript.createTopicTables(sql, kafka.bootstrapServers(), topics, true);
+        if (toPostgres) {
+            emptySqlResultTables();
+            FlinkSqlScript.createPostgresSinkTables(sql, postgres.appTarget());
+        }
         StatementSet queries = sql.createStatementSet();
+        int query = 0;
         for (String statement : FlinkSqlScript.statements(FlinkSqlScript.directory().resolve("per_user_aggregates.sql"))) {
             if (statement.regionMatches(true, 0, "SELECT", 0, 6)) {
                 Table result = sql.sqlQuery(statement);
-                queries.addInsert(TableDescriptor.forConnector("blackhole")
-                        .schema(Schema.newBuilder().fromResolvedSchema(result.getResolvedSchema()).build()).build(), result);
+                if (toPostgres) {
+                    queries.addInsert(FlinkSqlScript.POSTGRES_SINKS.get(query++), result);
+                } else {
+                    queries.addInsert(TableDescriptor.forConnector("blackhole")
+                            .schema(Schema.newBuilder().fromResolvedSchema(result.getResolvedSchema()).build()).build(), result);
+                }
             } else {
                 FlinkSqlScript.execute(sql, statement);
             }
         }
         return queries.execute().getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime();
+    }
+
+    private Map<String, Long> sqlResultRows() throws Exception {
+        Map<String, Long> rows = new java.util.TreeMap<>();
+        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
+            for (String table : List.of("sql_user_totals", "sql_user_days")) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+                    r.next();
+                    rows.put(table, r.getLong(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The tables of sql/flink/postgres_results.sql, created if missing, emptied. */
+    private void emptySqlResultTables() throws Exception {
+        FlinkSqlScript.createPostgresResultTables(postgres.appTarget());
+        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE sql_user_totals, sql_user_days");
+        }
     }
 
     // ---- backfill, sink ----

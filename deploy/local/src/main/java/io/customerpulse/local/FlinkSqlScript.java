@@ -1,12 +1,16 @@
 package io.customerpulse.local;
 
 import io.customerpulse.ingest.TopicNames;
+import io.customerpulse.sink.JdbcTarget;
 
 import org.apache.flink.table.api.TableEnvironment;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -61,6 +65,29 @@ final class FlinkSqlScript {
                 table = replaceOnce(table, "'scan.startup.mode' = 'earliest-offset',",
                         "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',");
             }
+            sql.executeSql(table);
+        }
+    }
+
+    /** The sink tables of postgres_sinks.sql, in the order of the queries of per_user_aggregates.sql. */
+    static final List<String> POSTGRES_SINKS = List.of("user_totals_pg", "user_days_pg");
+
+    /** The PostgreSQL tables of postgres_results.sql at {@code target}, created if missing. */
+    static void createPostgresResultTables(JdbcTarget target) throws IOException, SQLException {
+        try (Connection c = target.connect(); Statement s = c.createStatement()) {
+            for (String ddl : statements(directory().resolve("postgres_results.sql"))) {
+                s.execute(ddl);
+            }
+        }
+    }
+
+    /** The tables of postgres_sinks.sql, writing to the PostgreSQL at {@code target}. */
+    static void createPostgresSinkTables(TableEnvironment sql, JdbcTarget target) throws IOException {
+        for (String statement : statements(directory().resolve("postgres_sinks.sql"))) {
+            String table = replaceOnce(statement, "'jdbc:postgresql://localhost:5432/pulse?reWriteBatchedInserts=true'",
+                    "'" + target.url() + (target.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true'");
+            table = replaceOnce(table, "'username' = 'pulse'", "'username' = '" + target.user() + "'");
+            table = replaceOnce(table, "'password' = 'change-me'", "'password' = '" + target.password() + "'");
             sql.executeSql(table);
         }
     }

@@ -12,6 +12,7 @@ import io.customerpulse.testing.Events;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
@@ -19,13 +20,18 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +47,8 @@ import java.util.Set;
  * {@code avro-single-object} format: the query's per-user and per-day figures equal a brute-force
  * count of the published events, and the poison records among them (not single-object encoded; a
  * writer schema not in schemas/history) are skipped as tables.sql says, or fail the query when
- * ignore-parse-errors is off.
+ * ignore-parse-errors is off. Written into PostgreSQL through {@code postgres_sinks.sql} (Flink's
+ * JDBC connector), the two results leave the same figures in its tables.
  */
 class FlinkSqlTablesTest {
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
@@ -122,6 +129,49 @@ class FlinkSqlTablesTest {
 
         assertThat(perUser).hasSize(15).isEqualTo(expectedPerUser());
         assertThat(perDay).isEqualTo(expectedPerDay());
+    }
+
+    @Test
+    void theQueriesIntoPostgresqlThroughPostgresSinksLeaveTheSameFigures(@TempDir Path dir) throws Exception {
+        TableEnvironment sql = tablesOverTheBroker();
+        List<String> queries = FlinkSqlScript.statements(SQL.resolve("per_user_aggregates.sql"));
+        for (String setOrView : queries.subList(0, 3)) {
+            FlinkSqlScript.execute(sql, setOrView);
+        }
+        try (LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), 0)) {
+            FlinkSqlScript.createPostgresResultTables(postgres.appTarget());
+            FlinkSqlScript.createPostgresSinkTables(sql, postgres.appTarget());
+            StatementSet inserts = sql.createStatementSet();
+            inserts.addInsert(FlinkSqlScript.POSTGRES_SINKS.get(0), sql.sqlQuery(queries.get(3)));
+            inserts.addInsert(FlinkSqlScript.POSTGRES_SINKS.get(1), sql.sqlQuery(queries.get(4)));
+            inserts.execute().await();
+
+            Map<String, UserTotals> perUser = new HashMap<>();
+            Map<UserDay, DayTotals> perDay = new HashMap<>();
+            try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
+                try (ResultSet r = s.executeQuery("SELECT * FROM sql_user_totals")) {
+                    while (r.next()) {
+                        perUser.put(r.getString("user_id"), new UserTotals(r.getLong("clicks"), r.getLong("shares"),
+                                r.getLong("purchases"), r.getBigDecimal("revenue"),
+                                utc(r.getObject("first_seen_at", LocalDateTime.class)),
+                                utc(r.getObject("last_active_at", LocalDateTime.class)), r.getLong("active_days")));
+                    }
+                }
+                try (ResultSet r = s.executeQuery("SELECT * FROM sql_user_days")) {
+                    while (r.next()) {
+                        perDay.put(new UserDay(r.getString("user_id"), r.getObject("day", LocalDate.class)),
+                                new DayTotals(r.getLong("clicks"), r.getLong("shares"), r.getLong("purchases"),
+                                        r.getBigDecimal("revenue")));
+                    }
+                }
+            }
+            assertThat(perUser).hasSize(15).isEqualTo(expectedPerUser());
+            assertThat(perDay).isEqualTo(expectedPerDay());
+        }
+    }
+
+    private static Instant utc(LocalDateTime time) {
+        return time.toInstant(ZoneOffset.UTC);
     }
 
     @Test

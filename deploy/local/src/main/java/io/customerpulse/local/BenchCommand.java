@@ -66,6 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
             new BenchFigures.Target("both_live / raw_ingest", true, 0.35),
             new BenchFigures.Target("retention_live / sql_equivalent", true, 1.5),
             new BenchFigures.Target("backfill / retention_live", true, 2.5),
+            new BenchFigures.Target("backfill_1e5_users / retention_live_1e5_users", true, 2.5),
             new BenchFigures.Target("sink_rows", true, 50_000),
             new BenchFigures.Target("rows_per_event", false, 1.0),
             new BenchFigures.Target("latency_p99_ms", false, 1_000),
@@ -159,14 +160,14 @@ public final class BenchCommand implements Callable<Integer> {
                         "the same queries into blackhole tables: the computation without writing the results");
             }
             if (only.contains(Group.backfill)) {
-                Path history = writeHistory(main);
+                Path history = writeHistory(main, "main");
                 // On a cluster configured as ./pulse backfill configures its own in-process one.
                 try (LocalFlink backfillFlink = LocalFlink.start(backfillJob(history, "all").inProcessConfiguration())) {
-                    figures.put("backfill", median(() -> backfill(backfillFlink, history, "retention")), "events/s",
+                    figures.put("backfill", median(() -> backfill(backfillFlink, history, "retention", events)), "events/s",
                             "./pulse backfill --only retention of the same events from a .jsonl.gz file (BATCH mode, hybrid shuffles) on "
                                     + "a local cluster configured as ./pulse backfill's, from the first record read to the job's end, "
                                     + "every row written (median of " + runs + ")");
-                    figures.put("backfill_both", median(() -> backfill(backfillFlink, history, "all")), "events/s",
+                    figures.put("backfill_both", median(() -> backfill(backfillFlink, history, "all", events)), "events/s",
                             "./pulse backfill of both jobs' tables from the same file");
                 }
             }
@@ -229,8 +230,23 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("retention_live_" + exponent(n) + "_users", median(() -> live(scaled, workloadEvents, RetentionJob::new).rate(),
                             n == sizes.get(0)),
                     "events/s", String.format("retention job on %,d events of %,d users (median of %d)", workloadEvents, n, runs));
+            if (n == BACKFILL_SCALING_USERS) {
+                Path history = writeHistory(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
+                try (LocalFlink backfillFlink = LocalFlink.start(backfillJob(history, "all").inProcessConfiguration())) {
+                    figures.put("backfill_" + exponent(n) + "_users",
+                            median(() -> backfill(backfillFlink, history, "retention", workloadEvents)), "events/s",
+                            String.format("backfill as `backfill` on the same %,d events of %,d users (median of %d)", workloadEvents, n, runs));
+                }
+            }
         }
     }
+
+    /**
+     * The scaling point that also gets a backfill: the backfill against the live job on a history
+     * whose live runs last tens of seconds and whose state outgrows the main workload's, as the
+     * histories operators backfill do (the main workload's live runs last 2 s).
+     */
+    static final int BACKFILL_SCALING_USERS = 100_000;
 
     private static String exponent(int n) {
         return "1e" + Math.round(Math.log10(n));
@@ -286,8 +302,8 @@ public final class BenchCommand implements Callable<Integer> {
         return topics;
     }
 
-    private Path writeHistory(BenchWorkload workload) throws Exception {
-        Path file = dir.resolve("history").resolve("bench-main.jsonl.gz");
+    private Path writeHistory(BenchWorkload workload, String name) throws Exception {
+        Path file = dir.resolve("history").resolve("bench-" + name + ".jsonl.gz");
         java.nio.file.Files.createDirectories(file.getParent());
         try (HistoryWriter writer = new HistoryWriter(file)) {
             workload.forEach(e -> {
@@ -460,7 +476,7 @@ public final class BenchCommand implements Callable<Integer> {
         return backfill;
     }
 
-    private double backfill(LocalFlink cluster, Path history, String only) throws Exception {
+    private double backfill(LocalFlink cluster, Path history, String only, long eventCount) throws Exception {
         postgres.emptyServingTables();
         BackfillJob backfill = backfillJob(history, only);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(backfill.inProcessConfiguration());
@@ -473,8 +489,8 @@ public final class BenchCommand implements Callable<Integer> {
         long firstRead = number(job.accumulators().get(IngestRouter.FIRST_READ_AT));
         long processing = job.finishedAt() - firstRead;
         out.printf("    run %d: %,.0f events/s (%,d ms from first record read to the end; job run time %,d ms); rows by table %s%n",
-                ++runCounter, events * 1000.0 / processing, processing, job.runTime(), rowsByTable(job.accumulators()));
-        return events * 1000.0 / processing;
+                ++runCounter, eventCount * 1000.0 / processing, processing, job.runTime(), rowsByTable(job.accumulators()));
+        return eventCount * 1000.0 / processing;
     }
 
     private double sinkRows(int rows) throws Exception {

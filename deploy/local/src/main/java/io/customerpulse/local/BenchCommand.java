@@ -215,7 +215,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * retention_live on workloads of the main workload's shape (events per user, mix, 60 days) with
-     * more and more users, so that only the number of users (and so the state) grows.
+     * more and more users, so that only the number of users (and so the state) grows; at
+     * {@link #BACKFILL_SCALING_USERS} users the backfill of the same events too.
      */
     private void scalingCurve(BenchFigures figures) throws Exception {
         List<Integer> sizes = new ArrayList<>(List.of(10_000, 100_000));

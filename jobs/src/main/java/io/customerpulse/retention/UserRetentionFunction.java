@@ -173,9 +173,11 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         if (firstOfUser) {
             state = new UserRetentionState();
         }
-        HeldEvents<PulseEvent>.Instant spilledAtSameInstant = state.heldSpilled ? spilledHeld.at(event.eventTime) : null;
-        boolean copyHeld = spilledAtSameInstant != null
-                ? spilledAtSameInstant.holds(e -> e.eventId.equals(event.eventId))
+        // While the user's held events are spilled, what is held at this event's instant (one read
+        // for the duplicate check and the hold); otherwise null, and the value holds them.
+        HeldEvents<PulseEvent>.Instant spilledInstant = state.heldSpilled ? spilledHeld.at(event.eventTime) : null;
+        boolean copyHeld = spilledInstant != null
+                ? spilledInstant.holds(e -> e.eventId.equals(event.eventId))
                 : state.held.holdsCopyOf(event);
         switch (admission.admit(event, copyHeld, ctx.timerService(), countedIdsOf(state))) {
             case DUPLICATE -> {
@@ -187,8 +189,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             }
             case ADMITTED -> { }
         }
-        if (spilledAtSameInstant != null) {
-            spilledAtSameInstant.hold(event, ctx.timerService()); // the user's value is unchanged
+        if (spilledInstant != null) {
+            spilledInstant.hold(event, ctx.timerService()); // the user's value is unchanged
         } else if (state.held.size() < HELD_IN_VALUE) {
             state.held.add(event);
             if (event.eventTime < state.heldTimer) {

@@ -133,7 +133,7 @@ public final class RetentionTables {
     }
 
     /** Lets the driver send a batch of inserts as multi-row statements (far fewer round trips). */
-    static String withBatchedInserts(String url) {
+    public static String withBatchedInserts(String url) {
         if (url.contains("reWriteBatchedInserts")) {
             return url;
         }

@@ -447,7 +447,7 @@ public final class BenchCommand implements Callable<Integer> {
     private Map<String, Long> sqlResultRows() throws Exception {
         Map<String, Long> rows = new java.util.TreeMap<>();
         try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
-            for (String table : List.of("sql_user_totals", "sql_user_days")) {
+            for (String table : FlinkSqlScript.POSTGRES_RESULT_TABLES) {
                 try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
                     r.next();
                     rows.put(table, r.getLong(1));
@@ -461,7 +461,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void emptySqlResultTables() throws Exception {
         FlinkSqlScript.createPostgresResultTables(postgres.appTarget());
         try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE sql_user_totals, sql_user_days");
+            s.execute("TRUNCATE " + String.join(", ", FlinkSqlScript.POSTGRES_RESULT_TABLES));
         }
     }
 

@@ -2,6 +2,7 @@ package io.customerpulse.local;
 
 import io.customerpulse.ingest.TopicNames;
 import io.customerpulse.sink.JdbcTarget;
+import io.customerpulse.sink.RetentionTables;
 
 import org.apache.flink.table.api.TableEnvironment;
 
@@ -71,6 +72,8 @@ final class FlinkSqlScript {
 
     /** The sink tables of postgres_sinks.sql, in the order of the queries of per_user_aggregates.sql. */
     static final List<String> POSTGRES_SINKS = List.of("user_totals_pg", "user_days_pg");
+    /** The PostgreSQL tables of postgres_results.sql that {@link #POSTGRES_SINKS} write to, in the same order. */
+    static final List<String> POSTGRES_RESULT_TABLES = List.of("sql_user_totals", "sql_user_days");
 
     /** The PostgreSQL tables of postgres_results.sql at {@code target}, created if missing. */
     static void createPostgresResultTables(JdbcTarget target) throws IOException, SQLException {
@@ -85,7 +88,7 @@ final class FlinkSqlScript {
     static void createPostgresSinkTables(TableEnvironment sql, JdbcTarget target) throws IOException {
         for (String statement : statements(directory().resolve("postgres_sinks.sql"))) {
             String table = replaceOnce(statement, "'jdbc:postgresql://localhost:5432/pulse?reWriteBatchedInserts=true'",
-                    "'" + target.url() + (target.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true'");
+                    "'" + RetentionTables.withBatchedInserts(target.url()) + "'");
             table = replaceOnce(table, "'username' = 'pulse'", "'username' = '" + target.user() + "'");
             table = replaceOnce(table, "'password' = 'change-me'", "'password' = '" + target.password() + "'");
             sql.executeSql(table);

@@ -59,7 +59,7 @@ public final class RetentionTables {
     private RetentionTables() {}
 
     public static Sink<UserRetentionRow> userRetention(JdbcTarget target, JdbcExecutionOptions execution) {
-        return sink(target, execution, UPSERT_USER_RETENTION, RetentionTables::bindUserRetention);
+        return sink(target, "user_retention", execution, UPSERT_USER_RETENTION, RetentionTables::bindUserRetention);
     }
 
     /**
@@ -69,11 +69,11 @@ public final class RetentionTables {
      */
     public static Sink<StatusTransition> transitions(JdbcTarget target, JdbcExecutionOptions execution) {
         JdbcTarget batched = new JdbcTarget(withBatchedInserts(target.url()), target.user(), target.password());
-        return sink(batched, execution, INSERT_TRANSITION, RetentionTables::bindTransition);
+        return sink(batched, "retention_transitions", execution, INSERT_TRANSITION, RetentionTables::bindTransition);
     }
 
     public static Sink<CohortRow> cohorts(JdbcTarget target, JdbcExecutionOptions execution) {
-        return sink(target, execution, UPSERT_COHORT, RetentionTables::bindCohort);
+        return sink(target, "retention_cohorts", execution, UPSERT_COHORT, RetentionTables::bindCohort);
     }
 
     static void bindUserRetention(PreparedStatement ps, UserRetentionRow r) throws SQLException {
@@ -115,10 +115,18 @@ public final class RetentionTables {
     /** How long a sink waits for the database to come back before it fails (and the job restarts). */
     static final java.time.Duration RECONNECT_TIMEOUT = java.time.Duration.ofMinutes(1);
 
-    static <T> Sink<T> sink(JdbcTarget target, JdbcExecutionOptions execution, String sql, JdbcStatementBuilder<T> binder) {
+    /**
+     * The {@code application_name} of a sink's connections is this prefix and the table it writes,
+     * so that {@code pg_stat_activity} shows which connection writes what (unless the JDBC URL
+     * names the application itself).
+     */
+    public static final String SINK_APPLICATION_PREFIX = "customer-pulse/";
+
+    static <T> Sink<T> sink(JdbcTarget target, String table, JdbcExecutionOptions execution, String sql,
+                            JdbcStatementBuilder<T> binder) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(target.url())
+                        .withUrl(withParameter(target.url(), "ApplicationName", SINK_APPLICATION_PREFIX + table))
                         .withDriverName("org.postgresql.Driver");
         if (target.user() != null) {
             connection.withUsername(target.user());
@@ -134,10 +142,15 @@ public final class RetentionTables {
 
     /** Lets the driver send a batch of inserts as multi-row statements (far fewer round trips). */
     public static String withBatchedInserts(String url) {
-        if (url.contains("reWriteBatchedInserts")) {
+        return withParameter(url, "reWriteBatchedInserts", "true");
+    }
+
+    /** {@code url} with the driver parameter {@code name} set to {@code value}, unless it sets it already. */
+    static String withParameter(String url, String name, String value) {
+        if (url.contains(name + "=")) {
             return url;
         }
-        return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        return url + (url.contains("?") ? "&" : "?") + name + "=" + value;
     }
 
     public static OffsetDateTime instant(long epochMillis) {

@@ -39,11 +39,11 @@ public final class WomTables {
     private WomTables() {}
 
     public static Sink<WomReachRow> reach(JdbcTarget target, JdbcExecutionOptions execution) {
-        return RetentionTables.sink(target, execution, UPSERT_WOM_REACH, WomTables::bindReach);
+        return RetentionTables.sink(target, "wom_reach", execution, UPSERT_WOM_REACH, WomTables::bindReach);
     }
 
     public static Sink<WomDailyRow> daily(JdbcTarget target, JdbcExecutionOptions execution) {
-        return RetentionTables.sink(target, execution, UPSERT_WOM_DAILY, WomTables::bindDaily);
+        return RetentionTables.sink(target, "wom_daily", execution, UPSERT_WOM_DAILY, WomTables::bindDaily);
     }
 
     static void bindReach(PreparedStatement ps, WomReachRow r) throws SQLException {

@@ -9,8 +9,10 @@ import io.customerpulse.flink.CoalescingOperator;
 import io.customerpulse.flink.ControlWatermarks;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.NoControl;
+import io.customerpulse.flink.RowChunker;
 import io.customerpulse.flink.RowCounter;
 import io.customerpulse.sink.JdbcTarget;
+import io.customerpulse.sink.RetentionTables;
 import io.customerpulse.sink.WomTables;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -53,6 +55,7 @@ public final class ReachJob extends PulseJob {
     public static final String TOTALS_UID = "reach-sharer-totals";
     public static final String COALESCE_REACH_UID = "reach-coalesce-reach-rows";
     public static final String COUNT_REACH_UID = "reach-count-reach-rows";
+    public static final String CHUNK_REACH_UID = "reach-chunk-reach-rows";
     public static final String REACH_SINK_UID = "reach-sink-wom-reach";
     public static final String DAILY_UID = "reach-daily-totals";
     public static final String COALESCE_DAILY_UID = "reach-coalesce-daily-rows";
@@ -133,7 +136,7 @@ public final class ReachJob extends PulseJob {
                 .name("acquisition forest")
                 .setParallelism(1);
 
-        updates.union(cascades)
+        DataStream<WomReachRow> reachRows = updates.union(cascades)
                 .keyBy(u -> u.sharer, Types.STRING)
                 .process(new SharerTotalsFunction())
                 .uid(TOTALS_UID)
@@ -144,7 +147,8 @@ public final class ReachJob extends PulseJob {
                 .uid(COALESCE_REACH_UID)
                 .map(new RowCounter<WomReachRow>("wom_reach"))
                 .uid(COUNT_REACH_UID)
-                .name("count wom_reach rows")
+                .name("count wom_reach rows");
+        RowChunker.inChunks(reachRows, "wom_reach", r -> r.userId, RetentionTables.ROWS_PER_STATEMENT, CHUNK_REACH_UID)
                 .sinkTo(sinks.reach())
                 .uid(REACH_SINK_UID)
                 .name("wom_reach");

@@ -10,6 +10,7 @@ import io.customerpulse.flink.CoalescingOperator;
 import io.customerpulse.flink.ControlWatermarks;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.NoControl;
+import io.customerpulse.flink.RowChunker;
 import io.customerpulse.flink.RowCounter;
 import io.customerpulse.sink.JdbcTarget;
 import io.customerpulse.sink.RetentionTables;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The retention job: click, purchase and share events from Kafka in; user_retention,
@@ -52,6 +54,7 @@ public final class RetentionJob extends PulseJob {
     public static final String USER_RETENTION_UID = "retention-user-timeline";
     public static final String COALESCE_USERS_UID = "retention-coalesce-user-rows";
     public static final String COUNT_USERS_UID = "retention-count-user-rows";
+    public static final String CHUNK_USERS_UID = "retention-chunk-user-rows";
     public static final String USER_SINK_UID = "retention-sink-user-retention";
     public static final String COUNT_TRANSITIONS_UID = "retention-count-transitions";
     public static final String TRANSITION_SINK_UID = "retention-sink-transitions";
@@ -129,13 +132,15 @@ public final class RetentionJob extends PulseJob {
                 .uid(USER_RETENTION_UID)
                 .name("user retention timeline");
 
-        userRows.transform("coalesce user rows", TypeInformation.of(UserRetentionRow.class),
+        DataStream<UserRetentionRow> countedUserRows = userRows
+                .transform("coalesce user rows", TypeInformation.of(UserRetentionRow.class),
                         new CoalescingOperator<String, UserRetentionRow>(r -> r.userId, r -> r.asOf, flushIntervalMs,
                                 JobOptions.COALESCE_MAX_KEYS))
                 .uid(COALESCE_USERS_UID)
                 .map(new RowCounter<UserRetentionRow>("user_retention"))
                 .uid(COUNT_USERS_UID)
-                .name("count user_retention rows")
+                .name("count user_retention rows");
+        inChunks(countedUserRows, CHUNK_USERS_UID)
                 .sinkTo(sinks.userRetention())
                 .uid(USER_SINK_UID)
                 .name("user_retention");
@@ -167,6 +172,11 @@ public final class RetentionJob extends PulseJob {
                 .name("retention_cohorts");
 
         return userRows.getSideOutput(UserRetentionFunction.LATE_EVENTS);
+    }
+
+    /** user_retention rows in chunks of distinct users, as its PostgreSQL sink writes them. */
+    public static SingleOutputStreamOperator<List<UserRetentionRow>> inChunks(DataStream<UserRetentionRow> rows, String uid) {
+        return RowChunker.inChunks(rows, "user_retention", r -> r.userId, RetentionTables.ROWS_PER_STATEMENT, uid);
     }
 
     static <T> void sinkCounted(DataStream<T> rows, String table, String countUid, Sink<T> sink, String sinkUid) {

@@ -3,6 +3,7 @@ package io.customerpulse.sink;
 import io.customerpulse.retention.CohortRow;
 import io.customerpulse.retention.StatusTransition;
 import io.customerpulse.retention.UserRetentionRow;
+import io.customerpulse.sink.ArrayUpsert.Column;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
@@ -13,11 +14,11 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * The retention job's PostgreSQL sinks: idempotent statements, so a restart that replays rows
@@ -26,21 +27,32 @@ import java.time.ZoneOffset;
  */
 public final class RetentionTables {
 
-    static final String UPSERT_USER_RETENTION = """
-            INSERT INTO user_retention (user_id, status, activity_score, first_seen_at, last_active_at,
-                acquisition_channel, clicks, shares, purchases, revenue, frequency, recency_days, age_days,
-                p_alive, expected_purchases_30d, risk_after_days, as_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (user_id) DO UPDATE SET
-                status = EXCLUDED.status, activity_score = EXCLUDED.activity_score,
-                first_seen_at = EXCLUDED.first_seen_at, last_active_at = EXCLUDED.last_active_at,
-                acquisition_channel = EXCLUDED.acquisition_channel, clicks = EXCLUDED.clicks,
-                shares = EXCLUDED.shares, purchases = EXCLUDED.purchases, revenue = EXCLUDED.revenue,
-                frequency = EXCLUDED.frequency, recency_days = EXCLUDED.recency_days, age_days = EXCLUDED.age_days,
-                p_alive = EXCLUDED.p_alive, expected_purchases_30d = EXCLUDED.expected_purchases_30d,
-                risk_after_days = EXCLUDED.risk_after_days, as_of = EXCLUDED.as_of
-            WHERE user_retention.as_of <= EXCLUDED.as_of
-            """;
+    /** user_retention, a chunk of users per statement. */
+    static final ArrayUpsert<UserRetentionRow> UPSERT_USER_RETENTION = new ArrayUpsert<>("user_retention", "user_id", "as_of",
+            Column.of("user_id", "text", r -> r.userId),
+            Column.of("status", "text", r -> r.status),
+            Column.of("activity_score", "float8", r -> r.activityScore),
+            Column.instant("first_seen_at", r -> r.firstSeenAt),
+            Column.instant("last_active_at", r -> r.lastActiveAt),
+            Column.of("acquisition_channel", "text", r -> r.acquisitionChannel),
+            Column.of("clicks", "int8", r -> r.clicks),
+            Column.of("shares", "int8", r -> r.shares),
+            Column.of("purchases", "int8", r -> r.purchases),
+            Column.money("revenue", r -> r.revenueMinor),
+            Column.of("frequency", "int4", r -> r.frequency),
+            Column.of("recency_days", "int4", r -> r.recencyDays),
+            Column.of("age_days", "int4", r -> r.ageDays),
+            Column.of("p_alive", "float8", r -> r.pAlive),
+            Column.of("expected_purchases_30d", "float8", r -> r.expectedPurchases30d),
+            Column.of("risk_after_days", "float8", r -> r.riskAfterDays),
+            Column.instant("as_of", r -> r.asOf));
+
+    /**
+     * Rows per statement of the chunked upserts (user_retention, wom_reach). In chunks of a
+     * thousand, 57,000 user_retention upserts cost a PostgreSQL 15 on this machine 300-360 ms of
+     * CPU, against 550-590 ms one statement per row.
+     */
+    public static final int ROWS_PER_STATEMENT = 1000;
 
     static final String INSERT_TRANSITION = """
             INSERT INTO retention_transitions (user_id, from_status, to_status, transition_at)
@@ -58,8 +70,21 @@ public final class RetentionTables {
 
     private RetentionTables() {}
 
-    public static Sink<UserRetentionRow> userRetention(JdbcTarget target, JdbcExecutionOptions execution) {
-        return sink(target, "user_retention", execution, UPSERT_USER_RETENTION, RetentionTables::bindUserRetention);
+    /**
+     * Writes chunks of user_retention rows with distinct users, one statement each. The writer's
+     * batch size counts chunks, so it is {@code execution}'s (in rows) divided by the chunk size.
+     */
+    public static Sink<List<UserRetentionRow>> userRetention(JdbcTarget target, JdbcExecutionOptions execution) {
+        return sink(target, "user_retention", inChunks(execution), UPSERT_USER_RETENTION.sql(), UPSERT_USER_RETENTION);
+    }
+
+    /** {@code execution} (batch size in rows) for a writer of chunks of {@link #ROWS_PER_STATEMENT}. */
+    static JdbcExecutionOptions inChunks(JdbcExecutionOptions execution) {
+        return JdbcExecutionOptions.builder()
+                .withBatchSize(Math.max(1, execution.getBatchSize() / ROWS_PER_STATEMENT))
+                .withBatchIntervalMs(execution.getBatchIntervalMs())
+                .withMaxRetries(execution.getMaxRetries())
+                .build();
     }
 
     /**
@@ -74,26 +99,6 @@ public final class RetentionTables {
 
     public static Sink<CohortRow> cohorts(JdbcTarget target, JdbcExecutionOptions execution) {
         return sink(target, "retention_cohorts", execution, UPSERT_COHORT, RetentionTables::bindCohort);
-    }
-
-    static void bindUserRetention(PreparedStatement ps, UserRetentionRow r) throws SQLException {
-        ps.setString(1, r.userId);
-        ps.setString(2, r.status);
-        ps.setDouble(3, r.activityScore);
-        ps.setObject(4, instant(r.firstSeenAt));
-        ps.setObject(5, instant(r.lastActiveAt));
-        ps.setString(6, r.acquisitionChannel);
-        ps.setLong(7, r.clicks);
-        ps.setLong(8, r.shares);
-        ps.setLong(9, r.purchases);
-        ps.setBigDecimal(10, money(r.revenueMinor));
-        setInteger(ps, 11, r.frequency);
-        setInteger(ps, 12, r.recencyDays);
-        setInteger(ps, 13, r.ageDays);
-        setDouble(ps, 14, r.pAlive);
-        setDouble(ps, 15, r.expectedPurchases30d);
-        ps.setDouble(16, r.riskAfterDays);
-        ps.setObject(17, instant(r.asOf));
     }
 
     static void bindTransition(PreparedStatement ps, StatusTransition t) throws SQLException {
@@ -159,21 +164,5 @@ public final class RetentionTables {
 
     public static BigDecimal money(long minorUnits) {
         return BigDecimal.valueOf(minorUnits, 2);
-    }
-
-    private static void setInteger(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
-    }
-
-    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.DOUBLE);
-        } else {
-            ps.setDouble(i, v);
-        }
     }
 }

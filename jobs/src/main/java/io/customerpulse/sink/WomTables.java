@@ -2,6 +2,7 @@ package io.customerpulse.sink;
 
 import io.customerpulse.reach.WomDailyRow;
 import io.customerpulse.reach.WomReachRow;
+import io.customerpulse.sink.ArrayUpsert.Column;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -10,22 +11,24 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
+import java.util.List;
 
 /** The reach job's PostgreSQL sinks: idempotent upserts conditional on as_of. */
 public final class WomTables {
 
-    static final String UPSERT_WOM_REACH = """
-            INSERT INTO wom_reach (user_id, shares, direct_reach, acquired_users, cascade_reach, cascade_depth,
-                referred_purchases, referred_revenue, acquired_revenue, acquired_by, as_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (user_id) DO UPDATE SET
-                shares = EXCLUDED.shares, direct_reach = EXCLUDED.direct_reach,
-                acquired_users = EXCLUDED.acquired_users, cascade_reach = EXCLUDED.cascade_reach,
-                cascade_depth = EXCLUDED.cascade_depth, referred_purchases = EXCLUDED.referred_purchases,
-                referred_revenue = EXCLUDED.referred_revenue, acquired_revenue = EXCLUDED.acquired_revenue,
-                acquired_by = EXCLUDED.acquired_by, as_of = EXCLUDED.as_of
-            WHERE wom_reach.as_of <= EXCLUDED.as_of
-            """;
+    /** wom_reach, a chunk of sharers per statement (see {@link ArrayUpsert}). */
+    static final ArrayUpsert<WomReachRow> UPSERT_WOM_REACH = new ArrayUpsert<>("wom_reach", "user_id", "as_of",
+            Column.of("user_id", "text", r -> r.userId),
+            Column.of("shares", "int8", r -> r.shares),
+            Column.of("direct_reach", "int8", r -> r.directReach),
+            Column.of("acquired_users", "int8", r -> r.acquiredUsers),
+            Column.of("cascade_reach", "int8", r -> r.cascadeReach),
+            Column.of("cascade_depth", "int4", r -> r.cascadeDepth),
+            Column.of("referred_purchases", "int8", r -> r.referredPurchases),
+            Column.money("referred_revenue", r -> r.referredRevenueMinor),
+            Column.money("acquired_revenue", r -> r.acquiredRevenueMinor),
+            Column.of("acquired_by", "text", r -> r.acquiredBy),
+            Column.instant("as_of", r -> r.asOf));
 
     static final String UPSERT_WOM_DAILY = """
             INSERT INTO wom_daily (day, channel, sharers, shares, touches, acquisitions, k_factor, as_of)
@@ -38,26 +41,14 @@ public final class WomTables {
 
     private WomTables() {}
 
-    public static Sink<WomReachRow> reach(JdbcTarget target, JdbcExecutionOptions execution) {
-        return RetentionTables.sink(target, "wom_reach", execution, UPSERT_WOM_REACH, WomTables::bindReach);
+    /** Writes chunks of wom_reach rows with distinct sharers, one statement each (see {@link RetentionTables#userRetention}). */
+    public static Sink<List<WomReachRow>> reach(JdbcTarget target, JdbcExecutionOptions execution) {
+        return RetentionTables.sink(target, "wom_reach", RetentionTables.inChunks(execution), UPSERT_WOM_REACH.sql(),
+                UPSERT_WOM_REACH);
     }
 
     public static Sink<WomDailyRow> daily(JdbcTarget target, JdbcExecutionOptions execution) {
         return RetentionTables.sink(target, "wom_daily", execution, UPSERT_WOM_DAILY, WomTables::bindDaily);
-    }
-
-    static void bindReach(PreparedStatement ps, WomReachRow r) throws SQLException {
-        ps.setString(1, r.userId);
-        ps.setLong(2, r.shares);
-        ps.setLong(3, r.directReach);
-        ps.setLong(4, r.acquiredUsers);
-        ps.setLong(5, r.cascadeReach);
-        ps.setInt(6, r.cascadeDepth);
-        ps.setLong(7, r.referredPurchases);
-        ps.setBigDecimal(8, RetentionTables.money(r.referredRevenueMinor));
-        ps.setBigDecimal(9, RetentionTables.money(r.acquiredRevenueMinor));
-        ps.setString(10, r.acquiredBy);
-        ps.setObject(11, RetentionTables.instant(r.asOf));
     }
 
     static void bindDaily(PreparedStatement ps, WomDailyRow r) throws SQLException {

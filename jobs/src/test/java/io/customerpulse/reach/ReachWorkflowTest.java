@@ -73,7 +73,7 @@ class ReachWorkflowTest {
                 .uid("test-source")
                 .assignTimestampsAndWatermarks(LiveWatermarks.strategy(Duration.ofMinutes(5), Duration.ofMinutes(1), null))
                 .uid("test-watermarks");
-        CollectingSink<WomReachRow> reach = CollectingSink.named("wom-reach");
+        CollectingSink<List<WomReachRow>> reach = CollectingSink.named("wom-reach");
         CollectingSink<WomDailyRow> daily = CollectingSink.named("wom-daily");
         CollectingSink<DeadLetter> deadLetters = CollectingSink.named("wom-dead-letters");
         SingleOutputStreamOperator<PulseEvent> events = ingested.process(new IngestRouter()).uid("test-router");
@@ -84,7 +84,7 @@ class ReachWorkflowTest {
         env.execute("reach workflow test");
 
         Map<String, WomReachRow> finalReach = new TreeMap<>();
-        for (WomReachRow r : reach.values()) {
+        for (WomReachRow r : CollectingSink.rowsOf(reach)) {
             finalReach.merge(r.userId, r, (a, b) -> b.asOf >= a.asOf ? b : a);
         }
         Map<String, String> actualReach = new TreeMap<>();

@@ -167,7 +167,7 @@ class RetentionReferenceWorkflowTest {
                 .uid("test-source")
                 .assignTimestampsAndWatermarks(LiveWatermarks.strategy(Duration.ofMinutes(5), Duration.ofMinutes(1), null))
                 .uid("test-watermarks");
-        CollectingSink<UserRetentionRow> users = CollectingSink.named(name + "-users");
+        CollectingSink<List<UserRetentionRow>> users = CollectingSink.named(name + "-users");
         CollectingSink<StatusTransition> transitions = CollectingSink.named(name + "-transitions");
         CollectingSink<CohortRow> cohorts = CollectingSink.named(name + "-cohorts");
         CollectingSink<DeadLetter> deadLetters = CollectingSink.named(name + "-dead-letters");
@@ -181,7 +181,7 @@ class RetentionReferenceWorkflowTest {
         assertThat(deadLetters.values()).isEmpty();
         String differences = differences("retention_transitions", actualTransitions(transitions.values()),
                 expected.transitions())
-                + differences("user_retention", actualUsers(users.values()), expected.userRetention())
+                + differences("user_retention", actualUsers(CollectingSink.rowsOf(users)), expected.userRetention())
                 + differences("retention_cohorts", actualCohorts(cohorts.values()), expected.cohorts());
         if (!differences.isEmpty()) {
             throw new AssertionError(differences + timelines(differences, history.admitted));

@@ -68,7 +68,7 @@ class RetentionWorkflowTest {
                 .uid("test-source")
                 .assignTimestampsAndWatermarks(LiveWatermarks.strategy(Duration.ofMinutes(5), Duration.ofMinutes(1), null))
                 .uid("test-watermarks");
-        CollectingSink<UserRetentionRow> users = CollectingSink.named("users");
+        CollectingSink<List<UserRetentionRow>> users = CollectingSink.named("users");
         CollectingSink<StatusTransition> transitions = CollectingSink.named("transitions");
         CollectingSink<CohortRow> cohorts = CollectingSink.named("cohorts");
         CollectingSink<DeadLetter> deadLetters = CollectingSink.named("dead-letters");
@@ -80,7 +80,7 @@ class RetentionWorkflowTest {
         env.execute("retention workflow test");
 
         // The input ends: the clock runs to the end of time and every silent user ends churned.
-        UserRetentionRow alice = newest(users.values(), "alice");
+        UserRetentionRow alice = newest(CollectingSink.rowsOf(users), "alice");
         assertThat(alice.status).isEqualTo("churned");
         assertThat(alice.clicks).isEqualTo(2);
         assertThat(alice.purchases).isEqualTo(1);

@@ -31,6 +31,11 @@ public final class CollectingSink<T> implements Sink<T> {
         return new ArrayList<>((ConcurrentLinkedQueue<T>) (ConcurrentLinkedQueue<?>) RESULTS.get(name));
     }
 
+    /** The rows of the chunks a sink of chunks collected, in the order collected. */
+    public static <R> List<R> rowsOf(CollectingSink<List<R>> chunks) {
+        return chunks.values().stream().flatMap(List::stream).toList();
+    }
+
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         ConcurrentLinkedQueue<Object> queue = RESULTS.get(name);

@@ -21,6 +21,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.Schema;
@@ -500,9 +501,10 @@ public final class BenchCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 options.job.flinkConfiguration("customer-pulse-bench-sink"));
         JdbcTarget target = postgres.appTarget();
-        env.fromSequence(0, rows - 1).uid("bench-row-numbers")
+        DataStream<UserRetentionRow> synthetic = env.fromSequence(0, rows - 1).uid("bench-row-numbers")
                 .map(new SyntheticRow()).uid("bench-synthetic-rows")
-                .returns(TypeInformation.of(UserRetentionRow.class))
+                .returns(TypeInformation.of(UserRetentionRow.class));
+        RetentionJob.inChunks(synthetic, "bench-chunk-user-rows")
                 .sinkTo(RetentionTables.userRetention(target, options.job.sinkExecution())).uid("bench-user-retention-sink");
         double rate = rows * 1000.0 / flink.awaitFinished(flink.submit(env));
         out.printf("    run: %,.0f rows/s%n", rate);

@@ -1,0 +1,91 @@
+package io.customerpulse.sink;
+
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An upsert of many rows in one statement: each column travels as one array, and PostgreSQL
+ * {@code unnest}s the arrays back into rows. The server then plans and runs one statement per
+ * chunk of rows instead of one per row (a multi-row VALUES list would do the same, but the driver
+ * builds those only for plain inserts). A newer version of a row replaces an older one and never
+ * the other way round, so replays change nothing. The rows of one statement must have distinct
+ * keys: one statement may not update a row twice ({@link io.customerpulse.flink.RowChunker}).
+ *
+ * <p>The statement and the binding of its parameters come from the same list of columns, so
+ * the two cannot disagree on positions.
+ *
+ * @param <T> row type
+ */
+final class ArrayUpsert<T> implements JdbcStatementBuilder<List<T>> {
+    private static final long serialVersionUID = 1L;
+
+    /** A column's value in a row, boxed: an element of the column's array. */
+    @FunctionalInterface
+    interface Value<T> extends Serializable {
+        Object of(T row);
+    }
+
+    /**
+     * A column of the table: its name, the PostgreSQL type of its array, and the expression that
+     * turns an element of that array (named like the column) into the column's value.
+     */
+    record Column<T>(String name, String arrayType, String expression, Value<T> value) implements Serializable {
+        static <T> Column<T> of(String name, String arrayType, Value<T> value) {
+            return new Column<>(name, arrayType, name, value);
+        }
+
+        /** An instant held as epoch milliseconds, exact to the millisecond. */
+        static <T> Column<T> instant(String name, Value<T> epochMillis) {
+            return new Column<>(name, "int8", "timestamptz 'epoch' + " + name + " * interval '1 millisecond'", epochMillis);
+        }
+
+        /** An amount held in minor units (cents), exact. */
+        static <T> Column<T> money(String name, Value<T> minorUnits) {
+            return new Column<>(name, "int8", name + "::numeric / 100", minorUnits);
+        }
+    }
+
+    private final String sql;
+    private final List<Column<T>> columns;
+
+    /**
+     * @param key the primary key column, first of {@code columns}
+     * @param version the column whose larger value marks the newer row
+     */
+    @SafeVarargs
+    ArrayUpsert(String table, String key, String version, Column<T>... columns) {
+        this.columns = List.of(columns);
+        if (!this.columns.get(0).name().equals(key)) {
+            throw new IllegalArgumentException("The key column " + key + " must come first");
+        }
+        String names = this.columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        this.sql = "INSERT INTO " + table + " (" + names + ")\n"
+                + "SELECT " + this.columns.stream().map(Column::expression).collect(Collectors.joining(", ")) + "\n"
+                + "FROM unnest(" + this.columns.stream().map(c -> "?::" + c.arrayType() + "[]").collect(Collectors.joining(", "))
+                + ") AS r(" + names + ")\n"
+                + "ON CONFLICT (" + key + ") DO UPDATE SET "
+                + this.columns.stream().skip(1).map(c -> c.name() + " = EXCLUDED." + c.name()).collect(Collectors.joining(", "))
+                + "\nWHERE " + table + "." + version + " <= EXCLUDED." + version;
+    }
+
+    String sql() {
+        return sql;
+    }
+
+    @Override
+    public void accept(java.sql.PreparedStatement statement, List<T> rows) throws java.sql.SQLException {
+        Connection connection = statement.getConnection();
+        for (int c = 0; c < columns.size(); c++) {
+            Column<T> column = columns.get(c);
+            Object[] values = new Object[rows.size()];
+            for (int r = 0; r < values.length; r++) {
+                values[r] = column.value().of(rows.get(r));
+            }
+            statement.setArray(c + 1, connection.createArrayOf(column.arrayType(), values));
+        }
+    }
+}

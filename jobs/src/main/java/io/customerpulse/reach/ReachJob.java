@@ -11,8 +11,8 @@ import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.NoControl;
 import io.customerpulse.flink.RowChunker;
 import io.customerpulse.flink.RowCounter;
+import io.customerpulse.sink.ArrayUpsert;
 import io.customerpulse.sink.JdbcTarget;
-import io.customerpulse.sink.RetentionTables;
 import io.customerpulse.sink.WomTables;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -148,7 +148,7 @@ public final class ReachJob extends PulseJob {
                 .map(new RowCounter<WomReachRow>("wom_reach"))
                 .uid(COUNT_REACH_UID)
                 .name("count wom_reach rows");
-        RowChunker.inChunks(reachRows, "wom_reach", r -> r.userId, RetentionTables.ROWS_PER_STATEMENT, CHUNK_REACH_UID)
+        RowChunker.inChunks(reachRows, "wom_reach", r -> r.userId, ArrayUpsert.ROWS_PER_STATEMENT, CHUNK_REACH_UID)
                 .sinkTo(sinks.reach())
                 .uid(REACH_SINK_UID)
                 .name("wom_reach");

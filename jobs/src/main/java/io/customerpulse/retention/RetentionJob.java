@@ -12,6 +12,7 @@ import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.NoControl;
 import io.customerpulse.flink.RowChunker;
 import io.customerpulse.flink.RowCounter;
+import io.customerpulse.sink.ArrayUpsert;
 import io.customerpulse.sink.JdbcTarget;
 import io.customerpulse.sink.RetentionTables;
 
@@ -176,7 +177,7 @@ public final class RetentionJob extends PulseJob {
 
     /** user_retention rows in chunks of distinct users, as its PostgreSQL sink writes them. */
     public static SingleOutputStreamOperator<List<UserRetentionRow>> inChunks(DataStream<UserRetentionRow> rows, String uid) {
-        return RowChunker.inChunks(rows, "user_retention", r -> r.userId, RetentionTables.ROWS_PER_STATEMENT, uid);
+        return RowChunker.inChunks(rows, "user_retention", r -> r.userId, ArrayUpsert.ROWS_PER_STATEMENT, uid);
     }
 
     static <T> void sinkCounted(DataStream<T> rows, String table, String countUid, Sink<T> sink, String sinkUid) {

@@ -43,7 +43,7 @@ public final class WomTables {
 
     /** Writes chunks of wom_reach rows with distinct sharers, one statement each (see {@link RetentionTables#userRetention}). */
     public static Sink<List<WomReachRow>> reach(JdbcTarget target, JdbcExecutionOptions execution) {
-        return RetentionTables.sink(target, "wom_reach", RetentionTables.inChunks(execution), UPSERT_WOM_REACH.sql(),
+        return RetentionTables.sink(target, "wom_reach", ArrayUpsert.inChunks(execution), UPSERT_WOM_REACH.sql(),
                 UPSERT_WOM_REACH);
     }
 

@@ -38,22 +38,100 @@ public final class ArrayUpsert<T> implements JdbcStatementBuilder<List<T>> {
     }
 
     /**
+     * The element types a column's array may have, each with the Java array the PostgreSQL
+     * driver sends in its binary form. An {@code Object[]} the driver formats as text, element by
+     * element ({@code 0.7310585786300049} digit by digit), and the server parses back: that took
+     * a sixth of the retention operator's thread at 10^5 users.
+     */
+    enum ElementType {
+        TEXT("text") {
+            @Override
+            Object[] newArray(int length) {
+                return new String[length];
+            }
+
+            @Override
+            Object element(Object value) {
+                return (String) value;
+            }
+        },
+        INT4("int4") {
+            @Override
+            Object[] newArray(int length) {
+                return new Integer[length];
+            }
+
+            @Override
+            Object element(Object value) {
+                return ((Number) value).intValue();
+            }
+        },
+        INT8("int8") {
+            @Override
+            Object[] newArray(int length) {
+                return new Long[length];
+            }
+
+            @Override
+            Object element(Object value) {
+                return ((Number) value).longValue();
+            }
+        },
+        FLOAT8("float8") {
+            @Override
+            Object[] newArray(int length) {
+                return new Double[length];
+            }
+
+            @Override
+            Object element(Object value) {
+                return ((Number) value).doubleValue();
+            }
+        };
+
+        private final String sqlName;
+
+        ElementType(String sqlName) {
+            this.sqlName = sqlName;
+        }
+
+        abstract Object[] newArray(int length);
+
+        /** {@code value}, not null, as an element of {@link #newArray}'s arrays. */
+        abstract Object element(Object value);
+
+        static ElementType named(String sqlName) {
+            for (ElementType type : values()) {
+                if (type.sqlName.equals(sqlName)) {
+                    return type;
+                }
+            }
+            throw new IllegalArgumentException("No array of " + sqlName + " is bound in binary form; known: "
+                    + java.util.Arrays.stream(values()).map(t -> t.sqlName).collect(Collectors.joining(", ")));
+        }
+    }
+
+    /**
      * A column of the table: its name, the PostgreSQL type of its array, and the expression that
      * turns an element of that array (named like the column) into the column's value.
      */
-    record Column<T>(String name, String arrayType, String expression, Value<T> value) implements Serializable {
+    record Column<T>(String name, ElementType elementType, String expression, Value<T> value) implements Serializable {
         static <T> Column<T> of(String name, String arrayType, Value<T> value) {
-            return new Column<>(name, arrayType, name, value);
+            return new Column<>(name, ElementType.named(arrayType), name, value);
+        }
+
+        String arrayType() {
+            return elementType.sqlName;
         }
 
         /** An instant held as epoch milliseconds, exact to the millisecond. */
         static <T> Column<T> instant(String name, Value<T> epochMillis) {
-            return new Column<>(name, "int8", "timestamptz 'epoch' + " + name + " * interval '1 millisecond'", epochMillis);
+            return new Column<>(name, ElementType.INT8, "timestamptz 'epoch' + " + name + " * interval '1 millisecond'", epochMillis);
         }
 
         /** An amount held in minor units (cents), exact. */
         static <T> Column<T> money(String name, Value<T> minorUnits) {
-            return new Column<>(name, "int8", name + "::numeric / 100", minorUnits);
+            return new Column<>(name, ElementType.INT8, name + "::numeric / 100", minorUnits);
         }
     }
 
@@ -96,13 +174,25 @@ public final class ArrayUpsert<T> implements JdbcStatementBuilder<List<T>> {
     @Override
     public void accept(java.sql.PreparedStatement statement, List<T> rows) throws java.sql.SQLException {
         Connection connection = statement.getConnection();
+        Object[][] arrays = columnArrays(rows);
+        for (int c = 0; c < columns.size(); c++) {
+            statement.setArray(c + 1, connection.createArrayOf(columns.get(c).arrayType(), arrays[c]));
+        }
+    }
+
+    /** One array per column, typed by the column's element type, in the rows' order. */
+    Object[][] columnArrays(List<T> rows) {
+        Object[][] arrays = new Object[columns.size()][];
         for (int c = 0; c < columns.size(); c++) {
             Column<T> column = columns.get(c);
-            Object[] values = new Object[rows.size()];
+            ElementType type = column.elementType();
+            Object[] values = type.newArray(rows.size());
             for (int r = 0; r < values.length; r++) {
-                values[r] = column.value().of(rows.get(r));
+                Object value = column.value().of(rows.get(r));
+                values[r] = value == null ? null : type.element(value);
             }
-            statement.setArray(c + 1, connection.createArrayOf(column.arrayType(), values));
+            arrays[c] = values;
         }
+        return arrays;
     }
 }

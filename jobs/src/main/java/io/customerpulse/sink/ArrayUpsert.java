@@ -6,6 +6,8 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -44,61 +46,29 @@ public final class ArrayUpsert<T> implements JdbcStatementBuilder<List<T>> {
      * a sixth of the retention operator's thread at 10^5 users.
      */
     enum ElementType {
-        TEXT("text") {
-            @Override
-            Object[] newArray(int length) {
-                return new String[length];
-            }
-
-            @Override
-            Object element(Object value) {
-                return (String) value;
-            }
-        },
-        INT4("int4") {
-            @Override
-            Object[] newArray(int length) {
-                return new Integer[length];
-            }
-
-            @Override
-            Object element(Object value) {
-                return ((Number) value).intValue();
-            }
-        },
-        INT8("int8") {
-            @Override
-            Object[] newArray(int length) {
-                return new Long[length];
-            }
-
-            @Override
-            Object element(Object value) {
-                return ((Number) value).longValue();
-            }
-        },
-        FLOAT8("float8") {
-            @Override
-            Object[] newArray(int length) {
-                return new Double[length];
-            }
-
-            @Override
-            Object element(Object value) {
-                return ((Number) value).doubleValue();
-            }
-        };
+        TEXT("text", String[]::new, value -> (String) value),
+        INT4("int4", Integer[]::new, value -> ((Number) value).intValue()),
+        INT8("int8", Long[]::new, value -> ((Number) value).longValue()),
+        FLOAT8("float8", Double[]::new, value -> ((Number) value).doubleValue());
 
         private final String sqlName;
+        private final IntFunction<Object[]> arrays;
+        private final UnaryOperator<Object> elements;
 
-        ElementType(String sqlName) {
+        ElementType(String sqlName, IntFunction<Object[]> arrays, UnaryOperator<Object> elements) {
             this.sqlName = sqlName;
+            this.arrays = arrays;
+            this.elements = elements;
         }
 
-        abstract Object[] newArray(int length);
+        Object[] newArray(int length) {
+            return arrays.apply(length);
+        }
 
         /** {@code value}, not null, as an element of {@link #newArray}'s arrays. */
-        abstract Object element(Object value);
+        Object element(Object value) {
+            return elements.apply(value);
+        }
 
         static ElementType named(String sqlName) {
             for (ElementType type : values()) {

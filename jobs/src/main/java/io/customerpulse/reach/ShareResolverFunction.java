@@ -157,6 +157,9 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
             ownerConflicts.inc();
             ctx.output(REFUSED, DeadLetters.of(event, DeadLetterReason.SHARE_OWNER_CONFLICT,
                     "share_id " + event.shareId + " belongs to " + share.owner + ", claimed by " + event.userId));
+            // Refused as a share, it is still something the user did: their timeline must see it,
+            // or their next event would pass for their first.
+            out.collect(ReferralEvent.of(event, ShareStatus.CONFLICTING_SHARE));
             return;
         }
         ctx.output(DAILY, DailyDelta.share(days.epochDay(event.eventTime), event.channel, event.eventTime));

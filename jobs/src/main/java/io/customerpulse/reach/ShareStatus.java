@@ -13,5 +13,11 @@ public enum ShareStatus {
     /** The share_id never appeared in a share event within the wait: the event is organic. */
     UNKNOWN_SHARE,
     /** Not known yet: the share event may still arrive. The user's timeline waits for the verdict. */
-    PENDING
+    PENDING,
+    /**
+     * A share event claiming a share_id another user owns: dead-lettered as a conflict and not a
+     * share of this user's, but still their event (as their first, it makes them organic). Last,
+     * so that the codes of the others stay what savepoints hold.
+     */
+    CONFLICTING_SHARE
 }

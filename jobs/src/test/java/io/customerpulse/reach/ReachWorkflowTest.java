@@ -1,5 +1,7 @@
 package io.customerpulse.reach;
 
+import static io.customerpulse.testing.Times.at;
+import static io.customerpulse.testing.Times.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.cli.JobOptions;
@@ -15,6 +17,7 @@ import io.customerpulse.ingest.IngestRecord;
 import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.LiveWatermarks;
 import io.customerpulse.testing.CollectingSink;
+import io.customerpulse.testing.Events;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,6 +71,56 @@ class ReachWorkflowTest {
         assertThat(expected.reachRows().values()).anyMatch(r -> r.contains("cascade=") && !r.contains("cascade=0/0")
                 && !r.contains("/1 referred"));
 
+        Outcome actual = run(input, settings);
+        assertThat(actual.reach()).containsExactlyEntriesOf(expected.reachRows());
+        assertThat(actual.daily()).containsExactlyEntriesOf(expected.dailyRows());
+
+        // Unknown shares and self-referrals happened and were handled.
+        assertThat(actual.deadLetterReasons()).contains("unknown_share").doesNotContain("late_event");
+    }
+
+    /**
+     * The README's example, drawn by hand and sent as events: A acquires B, B acquires C and D, D
+     * acquires E. X's first event claims A's share (a conflict), so X is organic, and X's later
+     * click through B's share only adds to B's reach. Every figure below is counted by hand.
+     */
+    @Test
+    void theReadmeCascadeFromEventsGivesTheFiguresCountedByHand() throws Exception {
+        List<PulseEvent> events = new ArrayList<>(List.of(
+                Events.share("a-1", "A", at(0, 9), "share-a"),
+                touch(Events.click("b-1", "B", at(0, 10)), "share-a"),           // B's first event: A acquires B
+                Events.share("b-2", "B", at(1, 9), "share-b"),
+                touch(Events.click("c-1", "C", at(1, 10)), "share-b"),           // B acquires C
+                touch(Events.purchase("d-1", "D", at(1, 11), 1000), "share-b"),  // B acquires D; 10.00 referred by B
+                Events.share("d-2", "D", at(2, 9), "share-d"),
+                touch(Events.click("e-1", "E", at(2, 10)), "share-d"),           // D acquires E
+                Events.purchase("e-2", "E", at(5, 10), 2000),                    // latest touch 3 days before: D's
+                Events.share("x-1", "X", at(3, 9), "share-a"),                   // X claims A's share: a conflict
+                touch(Events.click("x-2", "X", at(3, 10)), "share-b")));         // a touch, not an acquisition
+        events.add(Events.click("clock", "clock", day(40))); // moves the clock past every wait
+
+        Map<String, String> byHand = new TreeMap<>(Map.of(
+                "A", "A shares=1 direct=1 acquired=1 cascade=4/3 referred=0/0 acquiredRevenue=0 by=null",
+                "B", "B shares=1 direct=3 acquired=2 cascade=3/2 referred=1/1000 acquiredRevenue=1000 by=A",
+                "D", "D shares=1 direct=1 acquired=1 cascade=1/1 referred=1/2000 acquiredRevenue=2000 by=B"));
+        ReachSettings settings = ReachSettings.defaults();
+        assertThat(new ReachReference(settings).compute(events).reachRows()).containsExactlyEntriesOf(byHand);
+
+        events.sort(Comparator.comparingLong(e -> e.eventTime)); // days apart: in order, or they would be late
+        Outcome actual = run(events.stream().map(IngestRecord::of).toList(), settings);
+        assertThat(actual.reach()).containsExactlyEntriesOf(byHand);
+        assertThat(actual.deadLetterReasons()).containsExactly("share_owner_conflict");
+    }
+
+    private static PulseEvent touch(PulseEvent event, String shareId) {
+        event.shareId = shareId;
+        return event;
+    }
+
+    record Outcome(Map<String, String> reach, Map<String, String> daily, List<String> deadLetterReasons) {}
+
+    /** The reach dataflow over {@code input}: the final figures of every row, and the dead letters' reasons. */
+    private static Outcome run(List<IngestRecord> input, ReachSettings settings) throws Exception {
         JobOptions job = JobOptions.parse("--parallelism", "2", "--checkpoint-interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         DataStream<IngestRecord> ingested = env.fromData(input, TypeInformation.of(IngestRecord.class))
@@ -89,7 +143,6 @@ class ReachWorkflowTest {
         }
         Map<String, String> actualReach = new TreeMap<>();
         finalReach.forEach((user, row) -> actualReach.put(user, row.figures()));
-        assertThat(actualReach).containsExactlyEntriesOf(expected.reachRows());
 
         Map<String, WomDailyRow> finalDaily = new TreeMap<>();
         for (WomDailyRow r : daily.values()) {
@@ -97,9 +150,6 @@ class ReachWorkflowTest {
         }
         Map<String, String> actualDaily = new TreeMap<>();
         finalDaily.forEach((key, row) -> actualDaily.put(key, row.figures()));
-        assertThat(actualDaily).containsExactlyEntriesOf(expected.dailyRows());
-
-        // Unknown shares and self-referrals happened and were handled.
-        assertThat(deadLetters.values()).extracting(d -> d.reason).contains("unknown_share").doesNotContain("late_event");
+        return new Outcome(actualReach, actualDaily, deadLetters.values().stream().map(d -> d.reason).toList());
     }
 }

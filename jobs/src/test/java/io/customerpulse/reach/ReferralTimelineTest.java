@@ -81,6 +81,14 @@ class ReferralTimelineTest {
     }
 
     @Test
+    void aConflictingShareIsNoShareButAsTheFirstEventMakesTheUserOrganic() throws Exception {
+        apply(Events.share("s1", "u", day(0), "alices-share"), ShareStatus.CONFLICTING_SHARE, null);
+        apply(Events.click("c1", "u", day(1)), ShareStatus.TOUCH, "alice");
+        assertThat(out).containsExactly("reach alice");
+        assertThat(state.acquirer).isNull();
+    }
+
+    @Test
     void purchasesGoToTheirOwnShareElseTheLatestTouchWithinSevenDays() throws Exception {
         apply(Events.click("c1", "u", at(0, 10)), ShareStatus.NONE, null);
         apply(Events.click("c2", "u", at(1, 10)), ShareStatus.TOUCH, "alice");

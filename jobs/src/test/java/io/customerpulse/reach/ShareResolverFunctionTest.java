@@ -104,7 +104,9 @@ class ShareResolverFunctionTest {
         send(Events.share("sh3", "alice", at(0, 12), "s1")); // the owner sharing again is fine
         send(click("c1", "alice", at(0, 13), "s1"));         // the owner's own click: a self-touch
         h.processWatermark(at(1, 0));
-        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "sh3:OWN_SHARE of alice", "c1:SELF_TOUCH of alice");
+        // carol's claim is refused as a share but still goes to her timeline, as something she did.
+        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "sh2:CONFLICTING_SHARE",
+                "sh3:OWN_SHARE of alice", "c1:SELF_TOUCH of alice");
         assertThat(deadLetters()).containsExactly("share_owner_conflict");
         assertThat(daily()).containsExactly("share@2025-01-01/app", "share@2025-01-01/app");
     }

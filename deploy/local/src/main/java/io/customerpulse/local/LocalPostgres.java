@@ -84,7 +84,6 @@ public final class LocalPostgres implements AutoCloseable {
         return pg;
     }
 
-    /** The application role of the server kept in {@code dataDir}, listening on {@code port} (no server is started). */
     /** The serving tables created if missing and emptied (the database and its roles stay). */
     public void emptyServingTables() throws SQLException {
         try (Connection c = appTarget().connect(); Statement s = c.createStatement()) {
@@ -93,6 +92,7 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** The application role of the server kept in {@code dataDir}, listening on {@code port} (no server is started). */
     public static JdbcTarget appTarget(Path dataDir, int port) throws IOException {
         return new JdbcTarget(jdbcUrl(port, DATABASE), APP_USER, secret(dataDir.resolve("pulse.password")));
     }

@@ -11,6 +11,8 @@ import io.customerpulse.ingest.TopicNames;
 import io.customerpulse.retention.RetentionJob;
 
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -104,8 +106,9 @@ class RetentionEndToEndTest {
                 "--checkpoint-interval", "1s", "--checkpoint-dir", STACK.directory("checkpoints").toUri().toString(),
                 "--flush-interval", "200ms", "--parallelism", "1");
         job.jdbc.password = postgres.appTarget().password();
+        InMemoryReporter metrics = InMemoryReporter.create();
         JobClient client = job.start(StreamExecutionEnvironment.createLocalEnvironment(
-                job.job.flinkConfiguration(RetentionJob.JOB_NAME)));
+                metrics.addToConfiguration(job.job.flinkConfiguration(RetentionJob.JOB_NAME))));
         try {
             // u-1's last change before day 120 is dormant at day 80 10:00.
             awaitRow("SELECT 1 FROM user_retention WHERE user_id = 'u-1' AND status = 'dormant' AND as_of = '"
@@ -133,6 +136,11 @@ class RetentionEndToEndTest {
             assertThat(header(poison, DeadLetterKafkaSerializer.SOURCE_OFFSET)).isEqualTo("3"); // after e2, e4 and its duplicate
             assertThat(new String(poison.key(), StandardCharsets.UTF_8)).isEqualTo("u-1");
 
+            // The metric operators watch counts each dead letter under its reason.
+            assertThat(deadLettered(metrics, client, "undecodable")).isEqualTo(1);
+            assertThat(deadLettered(metrics, client, "late_event")).isEqualTo(1);
+            assertThat(deadLettered(metrics, client, "missing_field")).isZero();
+
             // The late click did not count.
             try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT clicks FROM user_retention WHERE user_id = 'u-1'")) {
@@ -142,6 +150,23 @@ class RetentionEndToEndTest {
         } finally {
             client.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The job's {@code deadLettered} counters of {@code reason}, summed over subtasks, once the late one has counted. */
+    private static long deadLettered(InMemoryReporter metrics, JobClient client, String reason) throws InterruptedException {
+        String suffix = ".reason." + reason + ".deadLettered";
+        long count = -1;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            count = metrics.getMetricsByIdentifiers(client.getJobID()).entrySet().stream()
+                    .filter(m -> m.getKey().endsWith(suffix))
+                    .mapToLong(m -> ((Counter) m.getValue()).getCount())
+                    .sum();
+            if (count > 0 || !reason.equals("late_event")) {
+                break;
+            }
+            Thread.sleep(100); // the dead letter may be read back before the counter's thread moved on
+        }
+        return count;
     }
 
     private void assertUserRow() throws SQLException {

@@ -18,8 +18,12 @@ import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.ingest.LiveWatermarks;
 import io.customerpulse.testing.CollectingSink;
 import io.customerpulse.testing.Events;
+import io.customerpulse.testing.ReportedCounters;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -42,9 +46,12 @@ import java.util.TreeMap;
  * duplicates: every wom_reach and wom_daily row equals the brute-force reference.
  */
 class ReachWorkflowTest {
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics(); // read after the job ended
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
 
     @Test
     void everyRowMatchesTheBruteForceReference() throws Exception {
@@ -95,6 +102,7 @@ class ReachWorkflowTest {
                 Events.share("d-2", "D", at(2, 9), "share-d"),
                 touch(Events.click("e-1", "E", at(2, 10)), "share-d"),           // D acquires E
                 Events.purchase("e-2", "E", at(5, 10), 2000),                    // latest touch 3 days before: D's
+                touch(Events.click("a-2", "A", at(0, 11)), "share-a"),           // A through A's own share: ignored
                 Events.share("x-1", "X", at(3, 9), "share-a"),                   // X claims A's share: a conflict
                 touch(Events.click("x-2", "X", at(3, 10)), "share-b")));         // a touch, not an acquisition
         events.add(Events.click("clock", "clock", day(40))); // moves the clock past every wait
@@ -110,6 +118,9 @@ class ReachWorkflowTest {
         Outcome actual = run(events.stream().map(IngestRecord::of).toList(), settings);
         assertThat(actual.reach()).containsExactlyEntriesOf(byHand);
         assertThat(actual.deadLetterReasons()).containsExactly("share_owner_conflict");
+        assertThat(actual.counter("shareOwnerConflicts")).isEqualTo(1);
+        assertThat(actual.counter("selfTouches")).isEqualTo(1);
+        assertThat(actual.counter("unknownShares")).isZero();
     }
 
     private static PulseEvent touch(PulseEvent event, String shareId) {
@@ -117,7 +128,12 @@ class ReachWorkflowTest {
         return event;
     }
 
-    record Outcome(Map<String, String> reach, Map<String, String> daily, List<String> deadLetterReasons) {}
+    record Outcome(Map<String, String> reach, Map<String, String> daily, List<String> deadLetterReasons, JobID job) {
+        /** A counter of the run's operators, summed over subtasks, as a metric reporter sees it. */
+        long counter(String name) {
+            return ReportedCounters.sum(METRICS, job, name, Map.of());
+        }
+    }
 
     /** The reach dataflow over {@code input}: the final figures of every row, and the dead letters' reasons. */
     private static Outcome run(List<IngestRecord> input, ReachSettings settings) throws Exception {
@@ -135,7 +151,7 @@ class ReachWorkflowTest {
                 .union(ReachJob.defineWorkflow(events, env.fromData(new JobControl()).uid("test-control"),
                         new ReachSinks(reach, daily), settings, 100))
                 .sinkTo(deadLetters).uid("test-dead-letters");
-        env.execute("reach workflow test");
+        JobID jobId = env.execute("reach workflow test").getJobID();
 
         Map<String, WomReachRow> finalReach = new TreeMap<>();
         for (WomReachRow r : CollectingSink.rowsOf(reach)) {
@@ -150,6 +166,6 @@ class ReachWorkflowTest {
         }
         Map<String, String> actualDaily = new TreeMap<>();
         finalDaily.forEach((key, row) -> actualDaily.put(key, row.figures()));
-        return new Outcome(actualReach, actualDaily, deadLetters.values().stream().map(d -> d.reason).toList());
+        return new Outcome(actualReach, actualDaily, deadLetters.values().stream().map(d -> d.reason).toList(), jobId);
     }
 }

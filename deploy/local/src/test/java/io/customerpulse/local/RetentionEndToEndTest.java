@@ -9,9 +9,9 @@ import io.customerpulse.generator.EventPublisher;
 import io.customerpulse.ingest.DeadLetterKafkaSerializer;
 import io.customerpulse.ingest.TopicNames;
 import io.customerpulse.retention.RetentionJob;
+import io.customerpulse.testing.ReportedCounters;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -137,9 +137,9 @@ class RetentionEndToEndTest {
             assertThat(new String(poison.key(), StandardCharsets.UTF_8)).isEqualTo("u-1");
 
             // The metric operators watch counts each dead letter under its reason.
-            assertThat(deadLettered(metrics, client, "undecodable")).isEqualTo(1);
-            assertThat(deadLettered(metrics, client, "late_event")).isEqualTo(1);
-            assertThat(deadLettered(metrics, client, "missing_field")).isZero();
+            assertThat(deadLettered(metrics, client, "undecodable", 1)).isEqualTo(1);
+            assertThat(deadLettered(metrics, client, "late_event", 1)).isEqualTo(1);
+            assertThat(deadLettered(metrics, client, "missing_field", 0)).isZero();
 
             // The late click did not count.
             try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement();
@@ -152,19 +152,18 @@ class RetentionEndToEndTest {
         }
     }
 
-    /** The job's {@code deadLettered} counters of {@code reason}, summed over subtasks, once the late one has counted. */
-    private static long deadLettered(InMemoryReporter metrics, JobClient client, String reason) throws InterruptedException {
-        String suffix = ".reason." + reason + ".deadLettered";
-        long count = -1;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            count = metrics.getMetricsByIdentifiers(client.getJobID()).entrySet().stream()
-                    .filter(m -> m.getKey().endsWith(suffix))
-                    .mapToLong(m -> ((Counter) m.getValue()).getCount())
-                    .sum();
-            if (count > 0 || !reason.equals("late_event")) {
-                break;
-            }
-            Thread.sleep(100); // the dead letter may be read back before the counter's thread moved on
+    /**
+     * The job's {@code deadLettered} counter of {@code reason} (summed over subtasks), given up to
+     * 5 s to reach {@code expected}: counted before the dead letter was written, it is read here
+     * from another thread.
+     */
+    private static long deadLettered(InMemoryReporter metrics, JobClient client, String reason, long expected)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        long count = ReportedCounters.sum(metrics, client.getJobID(), "deadLettered", Map.of("<reason>", reason));
+        while (count != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            count = ReportedCounters.sum(metrics, client.getJobID(), "deadLettered", Map.of("<reason>", reason));
         }
         return count;
     }

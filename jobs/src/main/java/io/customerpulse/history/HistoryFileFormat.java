@@ -24,7 +24,7 @@ public class HistoryFileFormat implements BulkFormat<IngestRecord, FileSourceSpl
     private final EventDecoder decoder;
     private final String progressRun;
 
-    /** @param progressRun where in-process readers report bytes read ({@link HistoryProgress}), or null */
+    /** @param progressRun where in-process readers report bytes and records read ({@link HistoryProgress}), or null */
     public HistoryFileFormat(EventDecoder decoder, String progressRun) {
         this.decoder = decoder;
         this.progressRun = progressRun;
@@ -78,7 +78,7 @@ public class HistoryFileFormat implements BulkFormat<IngestRecord, FileSourceSpl
                 batch[n++] = r;
             }
             long bytes = reader.bytesRead();
-            HistoryProgress.add(progressRun, bytes - reportedBytes);
+            HistoryProgress.add(progressRun, bytes - reportedBytes, n);
             reportedBytes = bytes;
             if (n == 0) {
                 return null;

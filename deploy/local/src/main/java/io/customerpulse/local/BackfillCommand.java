@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./pulse backfill}: the backfill job on an in-process Flink, with progress on the
@@ -55,9 +54,9 @@ public final class BackfillCommand extends BackfillJob {
                         "dead-letters-" + java.time.Instant.now().toString().replace(':', '-'));
             }
             progressRun = "backfill-" + System.nanoTime();
-            AtomicLong bytesRead = HistoryProgress.start(progressRun);
+            HistoryProgress.Counters read = HistoryProgress.start(progressRun);
             try {
-                runWithProgress(totalBytes, bytesRead);
+                runWithProgress(totalBytes, read);
             } finally {
                 HistoryProgress.finish(progressRun);
             }
@@ -69,7 +68,7 @@ public final class BackfillCommand extends BackfillJob {
         return 0;
     }
 
-    private void runWithProgress(long totalBytes, AtomicLong bytesRead) throws Exception {
+    private void runWithProgress(long totalBytes, HistoryProgress.Counters read) throws Exception {
         long start = System.currentTimeMillis();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(inProcessConfiguration());
         prepare(env);
@@ -80,9 +79,11 @@ public final class BackfillCommand extends BackfillJob {
                 result.get(2, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException stillRunning) {
                 Map<String, Object> acc = client.getAccumulators().get(10, TimeUnit.SECONDS);
-                double done = totalBytes > 0 ? Math.min(1.0, bytesRead.get() / (double) totalBytes) : -1;
-                RunSummary.progress(out, Duration.ofMillis(System.currentTimeMillis() - start),
-                        RunSummary.get(acc, IngestRouter.RECORDS_READ), done);
+                double done = totalBytes > 0 ? Math.min(1.0, read.bytes().get() / (double) totalBytes) : -1;
+                // Files read in this process count their records at once; a Kafka range only
+                // through the accumulators, which arrive with the task heartbeats.
+                long records = Math.max(read.records().get(), RunSummary.get(acc, IngestRouter.RECORDS_READ));
+                RunSummary.progress(out, Duration.ofMillis(System.currentTimeMillis() - start), records, done);
             }
         }
         JobExecutionResult finished = result.get();

@@ -17,8 +17,8 @@ import java.util.Random;
  * sharer's influence, so a few opinion leaders grow wide, deep cascades while most sharers reach
  * one or two people; friends often click a share within minutes of it; existing users click
  * shares too and sometimes buy through them; shares made in stores are QR codes. A few clicks
- * are self-referrals or carry share ids nobody shared, and a few shares carry a clock running
- * minutes ahead. The same seed and start give the same events.
+ * are self-referrals or carry share ids nobody shared, a few shares carry a clock running
+ * minutes ahead, and a few pass on another user's link under its share_id (owner conflicts). The same seed and start give the same events.
  */
 public final class TrafficGenerator {
     static final long DAY_MS = 86_400_000L;
@@ -37,6 +37,11 @@ public final class TrafficGenerator {
     private static final double SELF_REFERRAL = 0.01;
     private static final double UNKNOWN_SHARE = 0.002;
     private static final double SKEWED_SHARE_CLOCK = 0.02;
+    /**
+     * Chance that a share passes on someone else's link: the app records it as a share of the
+     * forwarder's with the original share_id, which the reach job refuses as an owner conflict.
+     */
+    private static final double FORWARDED_SHARE = 0.005;
     private static final long RECENT_SHARE_MS = 14 * DAY_MS;
     private static final int RECENT_SHARE_LIMIT = 4096;
 
@@ -247,6 +252,15 @@ public final class TrafficGenerator {
         // A few devices' clocks run ahead: the share event claims a time minutes after the clicks it causes.
         long claimed = random.nextDouble() < SKEWED_SHARE_CLOCK ? t + 300_000 : t;
         PulseEvent e = base(EventType.SHARE, user, claimed, offline ? "qr" : channel);
+        if (random.nextDouble() < FORWARDED_SHARE) {
+            ShareRef original = recentShares.peekLast();
+            if (original != null && !original.owner().equals(user.id)) {
+                e.shareId = original.shareId();
+                e.target = "group_chat";
+                emit(e);
+                return;
+            }
+        }
         e.shareId = "sh-" + sequence;
         e.itemId = random.nextBoolean() ? "i-" + random.nextInt(500) : null;
         e.target = offline ? "poster" : random.nextBoolean() ? "wechat_moments" : "group_chat";

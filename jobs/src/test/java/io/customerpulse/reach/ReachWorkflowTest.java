@@ -82,8 +82,9 @@ class ReachWorkflowTest {
         assertThat(actual.reach()).containsExactlyEntriesOf(expected.reachRows());
         assertThat(actual.daily()).containsExactlyEntriesOf(expected.dailyRows());
 
-        // Unknown shares and self-referrals happened and were handled.
-        assertThat(actual.deadLetterReasons()).contains("unknown_share").doesNotContain("late_event");
+        // Unknown shares, forwarded links (owner conflicts) and self-referrals happened and were handled.
+        assertThat(actual.deadLetterReasons()).contains("unknown_share", "share_owner_conflict").doesNotContain("late_event");
+        assertThat(actual.counter("selfTouches")).isPositive();
     }
 
     /**

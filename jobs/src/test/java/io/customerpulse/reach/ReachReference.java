@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * Word of mouth computed by brute force, straight from the README's definitions, over a list of
- * admitted events (duplicates by event_id are dropped here; late events must not be in the list).
+ * admitted events (duplicates are dropped here, within the dedup horizon; late events must not be in the list).
  * Written independently of the streaming operators: sorts everything, walks trees breadth-first.
  * Days are UTC. Expected rows use {@link WomReachRow#figures()} and {@link WomDailyRow#figures()}.
  */
@@ -28,8 +27,10 @@ public final class ReachReference {
     private final long waitMs;
     private final long windowMs;
     private final int maxDepth;
+    private final long dedupHorizonMs;
 
     public ReachReference(ReachSettings settings) {
+        this.dedupHorizonMs = settings.dedupHorizon().toMillis();
         this.waitMs = settings.shareWait().toMillis();
         this.windowMs = settings.attributionWindow().toMillis();
         this.maxDepth = settings.maxDepth();
@@ -40,12 +41,19 @@ public final class ReachReference {
     public record Result(Map<String, String> reachRows, Map<String, String> dailyRows) {}
 
     public Result compute(List<PulseEvent> input) {
-        Map<String, PulseEvent> unique = new LinkedHashMap<>();
-        for (PulseEvent e : input) {
-            unique.putIfAbsent(e.eventId, e);
+        // Duplicates as the README defines them: a user's event whose id was counted less than the
+        // dedup horizon earlier in event time is dropped; an id counts again after it.
+        List<PulseEvent> sorted = new ArrayList<>(input);
+        sorted.sort(ORDER);
+        Map<String, Long> countedAt = new HashMap<>(); // user and event id -> event time counted
+        List<PulseEvent> events = new ArrayList<>();
+        for (PulseEvent e : sorted) {
+            Long previous = countedAt.get(e.userId + "\u0000" + e.eventId);
+            if (previous == null || e.eventTime - previous >= dedupHorizonMs) {
+                countedAt.put(e.userId + "\u0000" + e.eventId, e.eventTime);
+                events.add(e);
+            }
         }
-        List<PulseEvent> events = new ArrayList<>(unique.values());
-        events.sort(ORDER);
 
         // Owners: the first share event of each id; later ones by other users conflict.
         Map<String, Share> shares = new HashMap<>();

@@ -90,7 +90,9 @@ class ReachWorkflowTest {
     /**
      * The README's example, drawn by hand and sent as events: A acquires B, B acquires C and D, D
      * acquires E. X's first event claims A's share (a conflict), so X is organic, and X's later
-     * click through B's share only adds to B's reach. Every figure below is counted by hand.
+     * click through B's share only adds to B's reach. E's purchase is sent twice within an hour
+     * (it counts once) and its id comes again 9 days later (past the 7-day dedup horizon, it counts
+     * again). Every figure below is counted by hand.
      */
     @Test
     void theReadmeCascadeFromEventsGivesTheFiguresCountedByHand() throws Exception {
@@ -103,6 +105,8 @@ class ReachWorkflowTest {
                 Events.share("d-2", "D", at(2, 9), "share-d"),
                 touch(Events.click("e-1", "E", at(2, 10)), "share-d"),           // D acquires E
                 Events.purchase("e-2", "E", at(5, 10), 2000),                    // latest touch 3 days before: D's
+                Events.purchase("e-2", "E", at(5, 11), 2000),                    // sent again an hour later: a duplicate
+                Events.purchase("e-2", "E", at(14, 10), 2000),                   // the id 9 days on: counts again, no touch within 7 days
                 touch(Events.click("a-2", "A", at(0, 11)), "share-a"),           // A through A's own share: ignored
                 Events.share("x-1", "X", at(3, 9), "share-a"),                   // X claims A's share: a conflict
                 touch(Events.click("x-2", "X", at(3, 10)), "share-b")));         // a touch, not an acquisition
@@ -111,7 +115,7 @@ class ReachWorkflowTest {
         Map<String, String> byHand = new TreeMap<>(Map.of(
                 "A", "A shares=1 direct=1 acquired=1 cascade=4/3 referred=0/0 acquiredRevenue=0 by=null",
                 "B", "B shares=1 direct=3 acquired=2 cascade=3/2 referred=1/1000 acquiredRevenue=1000 by=A",
-                "D", "D shares=1 direct=1 acquired=1 cascade=1/1 referred=1/2000 acquiredRevenue=2000 by=B"));
+                "D", "D shares=1 direct=1 acquired=1 cascade=1/1 referred=1/2000 acquiredRevenue=4000 by=B"));
         ReachSettings settings = ReachSettings.defaults();
         assertThat(new ReachReference(settings).compute(events).reachRows()).containsExactlyEntriesOf(byHand);
 

@@ -41,6 +41,7 @@ public abstract class PulseJob implements Callable<Integer> {
     @Mixin public KafkaOptions kafka = new KafkaOptions();
     @Mixin public JdbcOptions jdbc = new JdbcOptions();
     @Mixin public EventTimeOptions eventTime = new EventTimeOptions();
+    @Mixin public LiveClockOptions clock = new LiveClockOptions();
     @Mixin public JobOptions job = new JobOptions();
 
     @Option(names = "--history", arity = "1..*", paramLabel = "<file-or-dir>",
@@ -106,7 +107,7 @@ public abstract class PulseJob implements Callable<Integer> {
     /** Wires the Kafka source (after history files, with --history), the dataflow and the dead-letter topic. */
     public void build(StreamExecutionEnvironment env) {
         EventDecoder decoder = new EventDecoder(eventTime.validator());
-        var watermarks = LiveWatermarks.strategy(eventTime.allowedLateness, eventTime.idleTimeout, eventTime.wallClockHeartbeat);
+        var watermarks = LiveWatermarks.strategy(clock.allowedLateness, clock.idleTimeout, clock.wallClockHeartbeat);
         DataStream<IngestRecord> ingested;
         if (history.isEmpty()) {
             ingested = env.fromSource(KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(),

@@ -18,7 +18,8 @@ import java.util.Random;
  * one or two people; friends often click a share within minutes of it; existing users click
  * shares too and sometimes buy through them; shares made in stores are QR codes. A few clicks
  * are self-referrals or carry share ids nobody shared, a few shares carry a clock running
- * minutes ahead, and a few pass on another user's link under its share_id (owner conflicts). The same seed and start give the same events.
+ * minutes ahead, and a few pass on another user's link under its share_id (owner conflicts).
+ * The same seed and start give the same events.
  */
 public final class TrafficGenerator {
     static final long DAY_MS = 86_400_000L;

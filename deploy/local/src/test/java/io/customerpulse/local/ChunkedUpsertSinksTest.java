@@ -14,12 +14,10 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -32,19 +30,13 @@ import java.util.function.BiFunction;
  * figures as NULL), and an older version of a row never replaces a newer one.
  */
 class ChunkedUpsertSinksTest {
-    @TempDir
-    static Path dir;
-
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.postgresOnly();
     private static LocalPostgres postgres;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = LocalPostgres.start(dir.resolve("pg"), 0);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
+    static void start() {
+        postgres = STACK.postgres();
     }
 
     private static long at(String instant) {

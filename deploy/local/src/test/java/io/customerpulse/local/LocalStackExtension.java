@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * A real Kafka broker with the event topics and a real PostgreSQL for a test class:
- * {@code @RegisterExtension static final LocalStackExtension STACK = new LocalStackExtension(2);}
+ * {@code @RegisterExtension static final LocalStackExtension STACK = new LocalStackExtension(2);},
+ * or the PostgreSQL alone: {@link #postgresOnly()}.
  */
 public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
     public static final TopicNames TOPICS = TopicNames.DEFAULTS;
@@ -21,15 +22,23 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     private LocalKafka kafka;
     private LocalPostgres postgres;
 
+    /** @param partitions of each event topic; 0 starts no Kafka */
     public LocalStackExtension(int partitions) {
         this.partitions = partitions;
+    }
+
+    /** A real PostgreSQL for a test class, without Kafka. */
+    public static LocalStackExtension postgresOnly() {
+        return new LocalStackExtension(0);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("pulse-stack");
-        kafka = LocalKafka.start();
-        kafka.createTopics(TOPICS, partitions);
+        if (partitions > 0) {
+            kafka = LocalKafka.start();
+            kafka.createTopics(TOPICS, partitions);
+        }
         postgres = LocalPostgres.start(dir.resolve("pg"), 0);
     }
 

@@ -3,13 +3,11 @@ package io.customerpulse.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,19 +20,13 @@ import java.util.List;
  * hand below.
  */
 class ServingViewsTest {
-    @TempDir
-    static Path dir;
-
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.postgresOnly();
     private static LocalPostgres postgres;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = LocalPostgres.start(dir.resolve("pg"), 0);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
+    static void start() {
+        postgres = STACK.postgres();
     }
 
     @BeforeEach

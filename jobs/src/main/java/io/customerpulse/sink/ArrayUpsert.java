@@ -5,6 +5,7 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 
 import java.io.Serializable;
 import java.sql.Connection;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
@@ -77,7 +78,7 @@ public final class ArrayUpsert<T> implements JdbcStatementBuilder<List<T>> {
                 }
             }
             throw new IllegalArgumentException("No array of " + sqlName + " is bound in binary form; known: "
-                    + java.util.Arrays.stream(values()).map(t -> t.sqlName).collect(Collectors.joining(", ")));
+                    + Arrays.stream(values()).map(t -> t.sqlName).collect(Collectors.joining(", ")));
         }
     }
 

@@ -2,6 +2,7 @@ package io.customerpulse.reach;
 
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.testing.ReferenceDuplicates;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,19 +42,7 @@ public final class ReachReference {
     public record Result(Map<String, String> reachRows, Map<String, String> dailyRows) {}
 
     public Result compute(List<PulseEvent> input) {
-        // Duplicates as the README defines them: a user's event whose id was counted less than the
-        // dedup horizon earlier in event time is dropped; an id counts again after it.
-        List<PulseEvent> sorted = new ArrayList<>(input);
-        sorted.sort(ORDER);
-        Map<String, Long> countedAt = new HashMap<>(); // user and event id -> event time counted
-        List<PulseEvent> events = new ArrayList<>();
-        for (PulseEvent e : sorted) {
-            Long previous = countedAt.get(e.userId + "\u0000" + e.eventId);
-            if (previous == null || e.eventTime - previous >= dedupHorizonMs) {
-                countedAt.put(e.userId + "\u0000" + e.eventId, e.eventTime);
-                events.add(e);
-            }
-        }
+        List<PulseEvent> events = ReferenceDuplicates.dropped(input, dedupHorizonMs, ORDER);
 
         // Owners: the first share event of each id; later ones by other users conflict.
         Map<String, Share> shares = new HashMap<>();

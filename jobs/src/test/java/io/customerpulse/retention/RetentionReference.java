@@ -2,6 +2,7 @@ package io.customerpulse.retention;
 
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.testing.ReferenceDuplicates;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -143,19 +144,7 @@ public final class RetentionReference {
      * whose id was counted less than the dedup horizon earlier (event time) is dropped.
      */
     List<PulseEvent> deduplicate(List<PulseEvent> userEvents) {
-        List<PulseEvent> sorted = new ArrayList<>(userEvents);
-        sorted.sort(ORDER);
-        Map<String, Long> countedAt = new HashMap<>();
-        List<PulseEvent> kept = new ArrayList<>();
-        for (PulseEvent e : sorted) {
-            Long previous = countedAt.get(e.eventId);
-            if (previous != null && e.eventTime - previous < dedupHorizonMs) {
-                continue;
-            }
-            countedAt.put(e.eventId, e.eventTime);
-            kept.add(e);
-        }
-        return kept;
+        return ReferenceDuplicates.dropped(userEvents, dedupHorizonMs, ORDER);
     }
 
     private record Change(Status from, Status to, long at) {}

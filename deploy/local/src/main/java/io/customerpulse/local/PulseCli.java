@@ -36,13 +36,14 @@ public final class PulseCli implements Runnable {
     /**
      * An {@link IllegalArgumentException} out of a command is a refusal of its input: its message,
      * one line on standard error, exit code 2 (as for a usage error); the stack trace goes to the
-     * log. Anything else is a failure and keeps picocli's handling (the stack trace).
+     * log file only (logged as a warning: the launcher's console shows errors, and this is none).
+     * Anything else is a failure and keeps picocli's handling (the stack trace).
      */
     private static int refused(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
         if (!(e instanceof IllegalArgumentException)) {
             throw e;
         }
-        LOG.error("{} refused its input", command.getCommandName(), e);
+        LOG.warn("{} refused its input", command.getCommandName(), e);
         command.getErr().println(command.getColorScheme().errorText(
                 "pulse " + command.getCommandName() + ": " + e.getMessage()));
         return command.getCommandSpec().exitCodeOnInvalidInput();

@@ -14,7 +14,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,12 +31,6 @@ import java.util.function.BiFunction;
 class ChunkedUpsertSinksTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.postgresOnly();
-    private static LocalPostgres postgres;
-
-    @BeforeAll
-    static void start() {
-        postgres = STACK.postgres();
-    }
 
     private static long at(String instant) {
         return Instant.parse(instant).toEpochMilli();
@@ -73,12 +66,12 @@ class ChunkedUpsertSinksTest {
         JobOptions job = JobOptions.parse("--parallelism", "1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration("test"));
         env.fromData(chunks, Types.LIST(TypeInformation.of(rowType))).uid("test-chunks")
-                .sinkTo(table.apply(postgres.appTarget(), job.sinkExecution())).uid("test-sink");
+                .sinkTo(table.apply(STACK.postgres().appTarget(), job.sinkExecution())).uid("test-sink");
         env.execute("chunked upsert sink test");
     }
 
     private static List<String> userRows() throws SQLException {
-        return Tables.dump(postgres.appTarget(), """
+        return Tables.dump(STACK.postgres().appTarget(), """
                 SELECT user_id, status, activity_score,
                        to_char(first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
                        to_char(last_active_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
@@ -90,7 +83,7 @@ class ChunkedUpsertSinksTest {
 
     @Test
     void userRetentionChunksLandColumnForColumnAndOlderVersionsNeverReplaceNewerOnes() throws Exception {
-        postgres.emptyServingTables();
+        STACK.postgres().emptyServingTables();
         write(UserRetentionRow.class, List.of(
                 List.of(row("ann", "active", 1999, 1, "2025-03-20T23:59:59.999Z"),
                         row("bo", "new", 0, null, "2025-03-10T00:00:00Z")),
@@ -124,13 +117,13 @@ class ChunkedUpsertSinksTest {
 
     @Test
     void womReachChunksLandColumnForColumnAndOlderVersionsNeverReplaceNewerOnes() throws Exception {
-        postgres.emptyServingTables();
+        STACK.postgres().emptyServingTables();
         write(WomReachRow.class, List.of(
                 List.of(reach("ann", 1, null, "2025-03-20T10:00:00.007Z"), reach("bo", 1, "ann", "2025-03-01T00:00:00Z")),
                 List.of(reach("ann", 9, null, "2025-03-19T00:00:00Z"), reach("bo", 2, "ann", "2025-03-21T00:00:00Z"))),
                 WomTables::reach);
 
-        assertThat(Tables.dump(postgres.appTarget(), """
+        assertThat(Tables.dump(STACK.postgres().appTarget(), """
                 SELECT user_id, shares, direct_reach, acquired_users, cascade_reach, cascade_depth, referred_purchases,
                        referred_revenue, acquired_revenue, acquired_by,
                        to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')

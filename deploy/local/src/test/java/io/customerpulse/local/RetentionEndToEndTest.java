@@ -160,12 +160,13 @@ class RetentionEndToEndTest {
     private static long deadLettered(InMemoryReporter metrics, JobClient client, String reason, long expected)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5_000;
-        long count = ReportedCounters.sum(metrics, client.getJobID(), "deadLettered", Map.of("<reason>", reason));
-        while (count != expected && System.currentTimeMillis() < deadline) {
+        while (true) {
+            long count = ReportedCounters.sum(metrics, client.getJobID(), "deadLettered", Map.of("<reason>", reason));
+            if (count == expected || System.currentTimeMillis() >= deadline) {
+                return count;
+            }
             Thread.sleep(100);
-            count = ReportedCounters.sum(metrics, client.getJobID(), "deadLettered", Map.of("<reason>", reason));
         }
-        return count;
     }
 
     private void assertUserRow() throws SQLException {

@@ -3,7 +3,6 @@ package io.customerpulse.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,21 +21,15 @@ import java.util.List;
 class ServingViewsTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.postgresOnly();
-    private static LocalPostgres postgres;
-
-    @BeforeAll
-    static void start() {
-        postgres = STACK.postgres();
-    }
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        postgres.emptyServingTables();
+        STACK.postgres().emptyServingTables();
         execute("UPDATE fan_ladder_levels SET min_purchase_days = 2 WHERE level = 'repeat_customer'");
     }
 
     private static void execute(String... statements) throws SQLException {
-        try (Connection c = postgres.appTarget().connect(); Statement s = c.createStatement()) {
+        try (Connection c = STACK.postgres().appTarget().connect(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -63,7 +56,7 @@ class ServingViewsTest {
     }
 
     private static List<String> read(String sql) throws SQLException {
-        return Tables.dump(postgres.readerTarget(), sql);
+        return Tables.dump(STACK.postgres().readerTarget(), sql);
     }
 
     @Test
@@ -151,7 +144,7 @@ class ServingViewsTest {
                 "fan_ladder", "fan_ladder_levels", "model_params")) {
             assertThat(read("SELECT count(*) FROM " + view)).as(view).hasSize(1);
         }
-        try (Connection c = postgres.readerTarget().connect(); Statement s = c.createStatement()) {
+        try (Connection c = STACK.postgres().readerTarget().connect(); Statement s = c.createStatement()) {
             assertThrows(SQLException.class, () -> s.execute("UPDATE fan_ladder_levels SET min_purchases = 0"));
             assertThrows(SQLException.class, () -> s.execute("CREATE TABLE mine (x int)"));
         }

@@ -83,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per figure (after the warm-up runs). Default: ${DEFAULT-VALUE}.")
     int runs;
 
+    @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Warm-up runs before the measured ones (--no-warm-up: none, for workloads whose runs last many "
+                    + "minutes, where the JIT's first seconds are a small part of a run). Default: on.")
+    boolean warmUp;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
@@ -236,8 +241,10 @@ public final class BenchCommand implements Callable<Integer> {
             if (n == BACKFILL_SCALING_USERS) {
                 Path history = writeHistory(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
                 try (LocalFlink backfillFlink = LocalFlink.start(backfillJob(history, "all").inProcessConfiguration())) {
+                    // The main workload's backfill runs, when the suite has them, warmed the same code.
                     figures.put("backfill_" + exponent(n) + "_users",
-                            median(() -> backfill(backfillFlink, history, "retention", workloadEvents)), "events/s",
+                            median(() -> backfill(backfillFlink, history, "retention", workloadEvents), !only.contains(Group.backfill)),
+                            "events/s",
                             String.format("backfill as `backfill` on the same %,d events of %,d users (median of %d)", workloadEvents, n, runs));
                 }
             }
@@ -271,8 +278,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int MAX_WARM_UPS = 5;
 
-    private double median(Measurement measurement, boolean warmUp) throws Exception {
-        if (warmUp) {
+    private double median(Measurement measurement, boolean warmUpFirst) throws Exception {
+        if (warmUp && warmUpFirst) {
             out.println("    warm-up:");
             double previous = measurement.measure();
             for (int i = 1; i < MAX_WARM_UPS; i++) {

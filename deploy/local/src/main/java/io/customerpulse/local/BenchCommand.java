@@ -155,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (only.contains(Group.both_live)) {
                 figures.put("both_live", median(() -> live(topics, events, RetentionJob::new, ReachJob::new).rate()), "events/s",
-                        "both jobs at once on the same topics, each event through both (median of " + runs + ")");
+                        "both jobs at once on the same topics, each event through both, " + liveHow);
             }
             if (only.contains(Group.sql_equivalent)) {
                 TopicNames empty = publish(new BenchWorkload(13, 0, 0, START, 1), "empty");

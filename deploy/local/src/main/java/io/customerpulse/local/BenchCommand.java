@@ -237,7 +237,7 @@ public final class BenchCommand implements Callable<Integer> {
             // The same job at every point: the first point's warm-up warms the later ones.
             figures.put("retention_live_" + exponent(n) + "_users", median(() -> live(scaled, workloadEvents, RetentionJob::new).rate(),
                             n == sizes.get(0)),
-                    "events/s", String.format("retention job on %,d events of %,d users (median of %d)", workloadEvents, n, runs));
+                    "events/s", String.format("retention job on %,d events of %,d users, timed as retention_live (median of %d)", workloadEvents, n, runs));
             if (n == BACKFILL_SCALING_USERS) {
                 Path history = writeHistory(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
                 try (LocalFlink backfillFlink = LocalFlink.start(backfillJob(history, "all").inProcessConfiguration())) {

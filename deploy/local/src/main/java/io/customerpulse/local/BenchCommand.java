@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -396,9 +398,10 @@ public final class BenchCommand implements Callable<Integer> {
      * {@code pg_stat_activity.state_change} as a statement ends, and its clock is this machine's,
      * which the jobs' read times come from too.
      */
-    private java.util.OptionalLong lastSinkStatementEnd() throws Exception {
+    private OptionalLong lastSinkStatementEnd() throws Exception {
+        long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
         try (Connection c = postgres.appTarget().connect();
-             java.sql.PreparedStatement s = c.prepareStatement(
+             PreparedStatement s = c.prepareStatement(
                      "SELECT (extract(epoch FROM max(state_change)) * 1000)::bigint, count(*) FILTER (WHERE state <> 'idle') "
                              + "FROM pg_stat_activity WHERE application_name LIKE ?")) {
             s.setString(1, RetentionTables.SINK_APPLICATION_PREFIX + "%");
@@ -408,14 +411,17 @@ public final class BenchCommand implements Callable<Integer> {
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
                     if (r.getObject(1) == null) {
-                        return java.util.OptionalLong.empty();
+                        return OptionalLong.empty();
                     }
                     long now = System.currentTimeMillis();
                     if (r.getLong(1) != latest || r.getLong(2) > 0) {
                         latest = r.getLong(1);
                         unchangedSince = now;
                     } else if (now - unchangedSince >= SINKS_QUIET.toMillis()) {
-                        return java.util.OptionalLong.of(latest);
+                        return OptionalLong.of(latest);
+                    }
+                    if (now > deadline) {
+                        throw new IllegalStateException("The jobs' sinks still wrote 5 minutes after their last record read");
                     }
                 }
                 Thread.sleep(50);

@@ -37,16 +37,15 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -345,8 +344,11 @@ public final class BenchCommand implements Callable<Integer> {
         postgres.emptyServingTables();
         List<JobID> ids = new ArrayList<>();
         int run = ++runCounter;
+        Duration flushInterval = Duration.ZERO;
         for (Supplier<? extends PulseJob> job : jobs) {
-            ids.add(flink.submit(configure(job.get(), topics, "bench-" + run, List.of())));
+            PulseJob configured = configure(job.get(), topics, "bench-" + run, List.of());
+            flushInterval = Collections.max(List.of(flushInterval, configured.job.flushInterval));
+            ids.add(flink.submit(configured));
         }
         try {
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
@@ -359,16 +361,19 @@ public final class BenchCommand implements Callable<Integer> {
                     // The jobs time their own reads; accumulators only reach us with heartbeats.
                     long first = accumulators.stream().mapToLong(a -> number(a.get(IngestRouter.FIRST_READ_AT))).min().orElseThrow();
                     long lastRead = accumulators.stream().mapToLong(a -> number(a.get(IngestRouter.LAST_READ_AT))).max().orElseThrow();
-                    long end = Math.max(lastRead, lastSinkStatementEnd().orElse(lastRead));
+                    // Twice the flush interval without a statement: no row is still waiting for a flush.
+                    long end = Math.max(lastRead, SinkActivity.lastStatementEnd(postgres.appTarget(),
+                            flushInterval.multipliedBy(2), Duration.ofMinutes(5)).orElse(lastRead));
                     Map<String, Long> rowsByTable = new java.util.TreeMap<>();
                     for (JobID id : ids) {
                         rowsByTable(flink.accumulators(id)).forEach((table, n) -> rowsByTable.merge(table, n, Long::sum));
                     }
                     long rows = rowsByTable.values().stream().mapToLong(Long::longValue).sum();
                     double rate = expected * 1000.0 / Math.max(1, end - first);
+                    double rateToLastRead = expected * 1000.0 / Math.max(1, lastRead - first);
                     out.printf("    run %d: %,.0f events/s (%,d ms from first record read to last row written; "
                                     + "last read at %,d ms: %,.0f events/s); rows by table %s%n", run, rate, end - first,
-                            lastRead - first, expected * 1000.0 / Math.max(1, lastRead - first), rowsByTable);
+                            lastRead - first, rateToLastRead, rowsByTable);
                     return new LiveRun(rate, rows);
                 }
                 if (System.currentTimeMillis() > deadline) {
@@ -379,52 +384,6 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             for (JobID id : ids) {
                 flink.cancelAndWait(id);
-            }
-        }
-    }
-
-    /**
-     * How long the jobs' sink connections must have been idle, with no statement ended in between,
-     * before their last statement counts as the last: twice the coalescers' flush interval (1 s,
-     * the default the bench runs with; the JDBC writers flush within a tenth of it), so that rows
-     * still waiting for a flush are not missed. Every live run waits this long once.
-     */
-    private static final Duration SINKS_QUIET = Duration.ofSeconds(2);
-
-    /**
-     * The end of the last statement of the jobs' sink connections (told apart by their
-     * {@code application_name}, {@link RetentionTables#SINK_APPLICATION_PREFIX}), once they have
-     * been idle for {@link #SINKS_QUIET}; empty if the jobs have no sink connection. PostgreSQL sets
-     * {@code pg_stat_activity.state_change} as a statement ends, and its clock is this machine's,
-     * which the jobs' read times come from too.
-     */
-    private OptionalLong lastSinkStatementEnd() throws Exception {
-        long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
-        try (Connection c = postgres.appTarget().connect();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT (extract(epoch FROM max(state_change)) * 1000)::bigint, count(*) FILTER (WHERE state <> 'idle') "
-                             + "FROM pg_stat_activity WHERE application_name LIKE ?")) {
-            s.setString(1, RetentionTables.SINK_APPLICATION_PREFIX + "%");
-            long latest = Long.MIN_VALUE;
-            long unchangedSince = System.currentTimeMillis();
-            while (true) {
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    if (r.getObject(1) == null) {
-                        return OptionalLong.empty();
-                    }
-                    long now = System.currentTimeMillis();
-                    if (r.getLong(1) != latest || r.getLong(2) > 0) {
-                        latest = r.getLong(1);
-                        unchangedSince = now;
-                    } else if (now - unchangedSince >= SINKS_QUIET.toMillis()) {
-                        return OptionalLong.of(latest);
-                    }
-                    if (now > deadline) {
-                        throw new IllegalStateException("The jobs' sinks still wrote 5 minutes after their last record read");
-                    }
-                }
-                Thread.sleep(50);
             }
         }
     }

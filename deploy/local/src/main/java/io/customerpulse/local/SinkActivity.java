@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  * jobs' read times come from too.
  */
 final class SinkActivity {
-    private static final String QUERY = "SELECT (extract(epoch FROM max(state_change)) * 1000)::bigint, "
+    /** Microseconds cut to milliseconds, as {@link System#currentTimeMillis()} cuts them, not rounded. */
+    private static final String QUERY = "SELECT floor(extract(epoch FROM max(state_change)) * 1000)::bigint, "
             + "count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity WHERE application_name LIKE ?";
 
     private SinkActivity() {}

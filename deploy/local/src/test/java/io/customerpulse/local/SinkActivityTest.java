@@ -39,6 +39,18 @@ class SinkActivityTest {
         }
     }
 
+    /** {@link #timedStatement} in the background, {@code delayMs} from now. */
+    private static CompletableFuture<long[]> timedStatementAfter(long delayMs, Connection c, int ms) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(delayMs);
+                return timedStatement(c, ms);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Test
     void withoutSinkConnectionsThereIsNoLastStatement() throws Exception {
         try (Connection other = STACK.postgres().appTarget().connect()) {
@@ -55,24 +67,10 @@ class SinkActivityTest {
             timedStatement(transitions, 50);
             // A statement of 300 ms that starts after the wait has begun, on another sink
             // connection: the wait sees it end, and the quiet period starts again from there.
-            CompletableFuture<long[]> later = CompletableFuture.supplyAsync(() -> {
-                try {
-                    Thread.sleep(200);
-                    return timedStatement(users, 300);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<long[]> later = timedStatementAfter(200, users, 300);
             // Within the quiet period after it, a statement on a connection of another name: it
             // does not count.
-            CompletableFuture<long[]> notASink = CompletableFuture.supplyAsync(() -> {
-                try {
-                    Thread.sleep(750);
-                    return timedStatement(other, 10);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<long[]> notASink = timedStatementAfter(750, other, 10);
             long asked = System.currentTimeMillis();
             OptionalLong end = SinkActivity.lastStatementEnd(STACK.postgres().appTarget(), QUIET, PATIENCE);
             long answered = System.currentTimeMillis();

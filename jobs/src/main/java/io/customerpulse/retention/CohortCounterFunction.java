@@ -49,8 +49,13 @@ public class CohortCounterFunction extends KeyedProcessFunction<String, CohortAc
             }
         } else {
             CohortDay size = days.get(0);
-            out.collect(new CohortRow(activity.cohortDay, activity.channel, activity.dayN, day.users,
-                    size == null ? 0 : size.users, day.newestAt));
+            // A later day can arrive first: the cohort's activities are combined per day before the
+            // shuffle and flushed in no particular order. Until the cohort's size is known its row
+            // would read "n of 0"; the size's arrival emits it with every other row of the cohort.
+            if (size != null) {
+                out.collect(new CohortRow(activity.cohortDay, activity.channel, activity.dayN, day.users,
+                        size.users, day.newestAt));
+            }
         }
     }
 }

@@ -36,6 +36,21 @@ class CohortCounterFunctionTest {
     }
 
     @Test
+    void aLaterDayBeforeTheCohortsSizeWaitsForIt() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, CohortActivity, CohortRow> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new CohortCounterFunction(), CohortActivity::cohortKey, Types.STRING)) {
+            h.processElement(new CohortActivity(100, "app", 3, 40), 40);   // alice's day 3, flushed first
+            assertThat(h.extractOutputValues()).isEmpty();                   // no "1 of 0" row
+            h.processElement(new CohortActivity(100, "app", 0, 10), 10);   // her day 0: the cohort's size
+
+            assertThat(h.extractOutputValues()).containsExactlyInAnyOrder(
+                    new CohortRow(100, "app", 0, 1, 1, 10),
+                    new CohortRow(100, "app", 3, 1, 1, 40));
+        }
+    }
+
+    @Test
     void combinedActivitiesCountAsManyUsersAsTheyCarry() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, CohortActivity, CohortRow> h =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(

@@ -1,6 +1,7 @@
 package io.customerpulse.local;
 
 import io.customerpulse.backfill.BackfillJob;
+import io.customerpulse.cli.JobOptions;
 import io.customerpulse.cli.PulseJob;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
@@ -441,6 +442,7 @@ public final class BenchCommand implements Callable<Integer> {
         conf.setString("execution.checkpointing.interval", "10s");
         conf.setString("execution.checkpointing.incremental", "true");
         conf.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        JobOptions.tuneRocksDb(conf);
         TableEnvironment sql = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
         FlinkSqlScript.createTopicTables(sql, kafka.bootstrapServers(), topics, true);

@@ -101,7 +101,7 @@ public class JobOptions {
         // State blocks stored uncompressed. Once the users' state outgrows RocksDB's block cache
         // (about 10^6 users on the bench's memory), every read of a block the cache dropped
         // decompressed it again, the index block of a whole file included: Snappy was a quarter of
-        // the job's CPU at 10^6 users, and without it the job ran 1.9 times as fast (README,
+        // the job's CPU at 10^6 users, and without it the job ran 1.5-1.9 times as fast (README,
         // Performance). The price is disk: the files (and incremental checkpoints) are larger.
         conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.NO_COMPRESSION));
     }

@@ -2,6 +2,7 @@ package io.customerpulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -77,7 +78,7 @@ class RocksDbSettingsTest {
         private transient ValueState<String> latest;
 
         @Override
-        public void open(org.apache.flink.api.common.functions.OpenContext context) {
+        public void open(OpenContext context) {
             latest = getRuntimeContext().getState(new ValueStateDescriptor<>("latest", Types.STRING));
         }
 

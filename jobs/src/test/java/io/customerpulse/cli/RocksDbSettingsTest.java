@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * a keyed operator on a state backend configured from them, as a job's is, writes state, an
  * incremental snapshot flushes it to SST files, and each file's own table properties say how it
  * was written. (A job-level setting Flink did not pass on to RocksDB would leave them at
- * RocksDB's defaults: Snappy, no bloom filter.)
+ * Flink's defaults: Snappy, no bloom filter.)
  */
 class RocksDbSettingsTest {
 

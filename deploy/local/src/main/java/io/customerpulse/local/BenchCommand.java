@@ -118,12 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
     private LocalFlink flink;
     private Path dir;
     private int runCounter;
+    private long lastLap;
 
     @Override
     public Integer call() throws Exception {
         dir = PulseHome.runDirectory().resolve("bench");
         BenchFigures figures = new BenchFigures(out);
         long suiteStart = System.currentTimeMillis();
+        lastLap = suiteStart;
         try (LocalKafka k = LocalKafka.start();
              LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
              LocalFlink f = LocalFlink.start(2 * parallelism)) {
@@ -135,12 +137,14 @@ public final class BenchCommand implements Callable<Integer> {
             TopicNames topics = publish(main, "main");
             out.printf("Workload: %,d events of %,d users over 60 days (75%% clicks, 12%% purchases, 13%% shares), parallelism %d%n",
                     events, users, parallelism);
+            lap("start-up and publishing");
 
             String liveHow = "events/s from the first record read to the last row written to PostgreSQL, checkpoints on (median of "
                     + runs + ")";
             if (only.contains(Group.raw_ingest)) {
                 figures.put("raw_ingest", median(() -> live(topics, events, RawIngestJob::new).rate()), "events/s",
                         "Kafka source, Avro decoding, validation, watermarks, then nothing; from the first record read to the last (median of " + runs + ")");
+                lap("raw_ingest");
             }
             if (only.contains(Group.retention_live) || (only.contains(Group.latency) && latencyRate <= 0)) {
                 List<Double> rowsPerEvent = new ArrayList<>();
@@ -151,13 +155,16 @@ public final class BenchCommand implements Callable<Integer> {
                 }), "events/s", "retention job, " + liveHow);
                 figures.put("rows_per_event", BenchFigures.median(rowsPerEvent), "rows/event",
                         "rows handed to PostgreSQL by retention_live, all three tables, per event read");
+                lap("retention_live");
             }
             if (only.contains(Group.reach_live)) {
                 figures.put("reach_live", median(() -> live(topics, events, ReachJob::new).rate()), "events/s", "reach job, " + liveHow);
+                lap("reach_live");
             }
             if (only.contains(Group.both_live)) {
                 figures.put("both_live", median(() -> live(topics, events, RetentionJob::new, ReachJob::new).rate()), "events/s",
                         "both jobs at once on the same topics, each event through both, " + liveHow);
+                lap("both_live");
             }
             if (only.contains(Group.sql_equivalent)) {
                 TopicNames empty = publish(new BenchWorkload(13, 0, 0, START, 1), "empty");
@@ -167,6 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 + "bounded at the latest offsets, RocksDB and checkpoints; net run time minus that of the same job on empty topics");
                 figures.put("sql_equivalent_no_sink", median(() -> sqlEquivalent(topics, empty, events, false)), "events/s",
                         "the same queries into blackhole tables: the computation without writing the results");
+                lap("sql_equivalent");
             }
             if (only.contains(Group.backfill)) {
                 Path history = writeHistory(main, "main");
@@ -179,10 +187,12 @@ public final class BenchCommand implements Callable<Integer> {
                     figures.put("backfill_both", median(() -> backfill(backfillFlink, history, "all", events)), "events/s",
                             "./pulse backfill of both jobs' tables from the same file");
                 }
+                lap("backfill");
             }
             if (only.contains(Group.sink_rows)) {
                 figures.put("sink_rows", median(() -> sinkRows(200_000)), "rows/s",
                         "200,000 distinct user_retention rows through the JDBC upsert sink (1,000 rows a statement, 5,000 a batch), net run time");
+                lap("sink_rows");
             }
             if (only.contains(Group.latency)) {
                 double rate = latencyRate;
@@ -199,6 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 + "--allowed-lateness 0s --flush-interval 250ms", rate,
                         latencyRate > 0 ? "--latency-rate" : "half of live_sustained"));
                 figures.put("latency_p99_ms", latency.p99Ms(), "ms", "as latency_p50_ms");
+                lap("latency");
             }
             if (only.contains(Group.state)) {
                 for (String job : List.of("retention", "reach")) {
@@ -208,6 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
                     figures.put(job + "_checkpoint_ms", state.checkpointMs(), "ms",
                             "median end-to-end duration of the job's checkpoints (2 s interval, incremental)");
                 }
+                lap("state");
             }
             if (only.contains(Group.scaling)) {
                 scalingCurve(figures);
@@ -220,6 +232,16 @@ public final class BenchCommand implements Callable<Integer> {
         out.println();
         out.println(json.toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * Prints the wall time since the previous lap: which groups of figures the suite's time goes
+     * to (the default suite is meant to keep within 15 minutes here).
+     */
+    private void lap(String what) {
+        long now = System.currentTimeMillis();
+        out.printf("    [%s: %s]%n", what, Duration.ofMillis(now - lastLap).withNanos(0).toString().substring(2).toLowerCase());
+        lastLap = now;
     }
 
     /**
@@ -240,6 +262,7 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("retention_live_" + exponent(n) + "_users", median(() -> live(scaled, workloadEvents, RetentionJob::new).rate(),
                             n == sizes.get(0)),
                     "events/s", String.format("retention job on %,d events of %,d users, timed as retention_live (median of %d)", workloadEvents, n, runs));
+            lap("publishing and retention_live_" + exponent(n) + "_users");
             if (n == BACKFILL_SCALING_USERS) {
                 Path history = writeHistory(new BenchWorkload(11, n, workloadEvents, START, 60), "users-" + n);
                 try (LocalFlink backfillFlink = LocalFlink.start(backfillJob(history, "all").inProcessConfiguration())) {
@@ -249,6 +272,7 @@ public final class BenchCommand implements Callable<Integer> {
                             "events/s",
                             String.format("backfill as `backfill` on the same %,d events of %,d users (median of %d)", workloadEvents, n, runs));
                 }
+                lap("backfill_" + exponent(n) + "_users");
             }
         }
     }

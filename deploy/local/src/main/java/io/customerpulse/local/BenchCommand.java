@@ -240,7 +240,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private void lap(String what) {
         long now = System.currentTimeMillis();
-        out.printf("    [%s: %s]%n", what, Duration.ofMillis(now - lastLap).withNanos(0).toString().substring(2).toLowerCase());
+        out.printf("    [%s: %s]%n", what, RunSummary.clock(Duration.ofMillis(now - lastLap)));
         lastLap = now;
     }
 

@@ -46,8 +46,8 @@ public final class LocalFlink implements AutoCloseable {
         conf = new Configuration(conf);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
-        // Accumulators (the jobs' read and row counters, which the bench, the demo and the tests
-        // watch) reach the JobManager only with the TaskManager's heartbeats, every 10 s by
+        // Accumulators (the jobs' read and row counters, which the bench and LiveEqualsBackfillTest
+        // wait for) reach the JobManager only with the TaskManager's heartbeats, every 10 s by
         // default: a bench run that read its events in 0.3 s waited about 10 s more to be told.
         // The figures come from the jobs' own clocks, not from when the counters arrive.
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));

@@ -55,6 +55,7 @@ class HistoryThenLiveTest {
                 throw new IllegalStateException(impossible);
             }
         });
+        long newest = events.stream().mapToLong(e -> e.eventTime).max().orElseThrow();
         Path all = STACK.directory("history").resolve("all.jsonl.gz");
         Path past = STACK.directory("history").resolve("past.jsonl.gz");
         try (HistoryWriter everything = new HistoryWriter(all); HistoryWriter before = new HistoryWriter(past);
@@ -71,7 +72,6 @@ class HistoryThenLiveTest {
                     kafka.publish(e);
                 }
             }
-            long newest = events.stream().mapToLong(e -> e.eventTime).max().orElseThrow();
             PulseEvent clock = new PulseEvent();
             clock.type = EventType.CLICK;
             clock.eventId = "clock";
@@ -86,6 +86,8 @@ class HistoryThenLiveTest {
         try (LocalFlink flink = LocalFlink.start(4)) {
             JobID retention = flink.submit(live(new RetentionJob(), past, handOver));
             JobID reach = flink.submit(live(new ReachJob(), past, handOver));
+            JobClock.awaitReached(flink, retention, newest);
+            JobClock.awaitReached(flink, reach, newest);
             Tables.awaitStable(pg.appTarget());
             flink.cancelAndWait(retention);
             flink.cancelAndWait(reach);

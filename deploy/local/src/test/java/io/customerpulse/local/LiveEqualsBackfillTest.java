@@ -83,6 +83,8 @@ class LiveEqualsBackfillTest {
             JobID reach = flink.submit(live(new ReachJob(), postgres));
             awaitAllRead(flink, retention, published);
             awaitAllRead(flink, reach, published);
+            JobClock.awaitReached(flink, retention, newest);
+            JobClock.awaitReached(flink, reach, newest);
             Tables.awaitStable(postgres.appTarget());
             flink.cancelAndWait(retention);
             flink.cancelAndWait(reach);

@@ -60,18 +60,25 @@ final class Tables {
         }
     }
 
-    /** Waits until a live job has let its clock reach the end and flushed every row. */
+    /**
+     * Waits until a live job has let its clock reach the end and flushed every row: until no row
+     * of any serving table has changed for 8 s. The fingerprint covers every column of every row,
+     * so one job still updating a column the other tables do not show keeps the wait going.
+     */
     static void awaitStable(JdbcTarget db) throws Exception {
+        StringBuilder query = new StringBuilder("SELECT ");
+        List<String> tables = List.of("user_retention", "retention_transitions", "retention_cohorts", "wom_reach", "wom_daily");
+        for (int i = 0; i < tables.size(); i++) {
+            query.append(i > 0 ? " || '/' || " : "")
+                    .append("(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM ")
+                    .append(tables.get(i)).append(" t)");
+        }
         String fingerprint = "";
         int stableChecks = 0;
         long deadline = System.currentTimeMillis() + 120_000;
         while (stableChecks < 8 && System.currentTimeMillis() < deadline) {
             Thread.sleep(1000);
-            String now = String.join("|", dump(db, """
-                    SELECT (SELECT count(*) FROM user_retention) || '/' || (SELECT count(*) FROM retention_transitions)
-                    || '/' || (SELECT coalesce(max(as_of)::text, '') FROM user_retention)
-                    || '/' || (SELECT coalesce(sum(cascade_reach), 0) FROM wom_reach)
-                    || '/' || (SELECT coalesce(sum(touches), 0) FROM wom_daily)"""));
+            String now = String.join("|", dump(db, query.toString()));
             stableChecks = now.equals(fingerprint) ? stableChecks + 1 : 0;
             fingerprint = now;
         }

@@ -68,9 +68,7 @@ public final class EventAdmission {
      */
     public Verdict admit(PulseEvent event, boolean copyHeldAtSameInstant, TimerService timers, CountedIds counted)
             throws Exception {
-        lastBoundary = late.boundary(timers);
-        // A watermark W promises no more events at or before W.
-        boolean isLate = lastBoundary != Long.MIN_VALUE && event.eventTime <= lastBoundary;
+        boolean isLate = isBehindClock(event, timers);
         if (rule.isDuplicateOnArrival(counted.countedAt(event.eventId), event.eventTime, copyHeldAtSameInstant, isLate)) {
             dropped();
             return Verdict.DUPLICATE;
@@ -78,6 +76,31 @@ public final class EventAdmission {
         if (isLate) {
             lateEvents.inc();
             return Verdict.LATE;
+        }
+        return Verdict.ADMITTED;
+    }
+
+    /**
+     * Whether an arriving event is behind the event-time clock: then only {@link #admit}, with the
+     * key's counted ids, tells a late event from a duplicate of one that counted.
+     */
+    public boolean isBehindClock(PulseEvent event, TimerService timers) {
+        lastBoundary = late.boundary(timers);
+        // A watermark W promises no more events at or before W.
+        return lastBoundary != Long.MIN_VALUE && event.eventTime <= lastBoundary;
+    }
+
+    /**
+     * The verdict on an arriving event that is not behind the clock ({@link #isBehindClock}), for a
+     * caller that holds it without reading the key's counted ids: only a copy held at the same
+     * instant is dropped now. A copy of a counted id is held and found a duplicate when applied
+     * ({@link #counts}), the verdict {@link #admit} would have given on arrival: a counted copy is
+     * behind the clock and this one ahead of it, so the two rules agree on it.
+     */
+    public Verdict admitAheadOfClock(boolean copyHeldAtSameInstant) {
+        if (copyHeldAtSameInstant) {
+            dropped();
+            return Verdict.DUPLICATE;
         }
         return Verdict.ADMITTED;
     }

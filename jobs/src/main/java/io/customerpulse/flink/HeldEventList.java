@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A key's events held until the watermark passes them, kept inside the key's own state value:
- * the value is read for every arriving event anyway (its counted ids decide duplicates), so a
- * handful of held events in it cost no read or write of their own, where a MapState entry per
- * event time costs one of each on arrival and again on release, and an event-time timer per time.
- * The owner arms one timer at the earliest held time and, when any of the key's timers fires,
- * releases everything the watermark has passed ({@link #releaseUpTo}).
+ * A key's events held until the watermark passes them: on the heap ({@link PendingEvents}) or
+ * inside the key's own state value, where a handful of held events cost the value's read and
+ * write on arrival and no more, while a MapState entry per event time costs one of each on arrival
+ * and again on release, and an event-time timer per time. The owner arms one timer at the
+ * earliest held time and, when any of the key's timers fires, releases everything the watermark
+ * has passed ({@link #releaseUpTo}).
  */
 public final class HeldEventList {
     /**

@@ -71,6 +71,13 @@ public final class RetentionJob extends PulseJob {
             description = "How often the newest fitted BG/NBD model is read from model_params (0 = never; --bgnbd-* are used until a fit exists). Default: ${DEFAULT-VALUE}.")
     public Duration modelRefresh;
 
+    @Option(names = "--max-waiting-on-heap", paramLabel = "<events>", defaultValue = "100000",
+            description = "Events each parallel instance of the user timeline keeps on its JVM heap (a few hundred bytes each, "
+                    + "checkpointed with the job) while they wait for the event-time clock; arrival then reads and writes no "
+                    + "state. More wait in the users' RocksDB state, a read and a write each. Live, what waits is the input "
+                    + "rate times --allowed-lateness; replaying a backlog, far less. Default: ${DEFAULT-VALUE}.")
+    public int maxWaitingOnHeap;
+
     public static void main(String[] args) {
         main(new RetentionJob(), args);
     }
@@ -115,7 +122,8 @@ public final class RetentionJob extends PulseJob {
                         RetentionTables.userRetention(target, execution),
                         RetentionTables.transitions(target, execution),
                         RetentionTables.cohorts(target, execution)),
-                retention.settings(eventTime), job.flushInterval.toMillis());
+                retention.settings(eventTime).toBuilder().maxWaitingOnHeap(maxWaitingOnHeap).build(),
+                job.flushInterval.toMillis());
     }
 
     /**

@@ -19,6 +19,11 @@ public final class RetentionSettings implements Serializable {
     public final ZoneId zone;
     /** How long an event id is remembered (in event time) to drop at-least-once duplicates. */
     public final Duration dedupHorizon;
+    /**
+     * How many events a parallel instance of the user timeline holds on its heap while they wait
+     * for the event-time clock; more wait in the users' state (UserRetentionFunction).
+     */
+    public final int maxWaitingOnHeap;
 
     private RetentionSettings(Builder b) {
         this.rules = b.rules;
@@ -27,6 +32,7 @@ public final class RetentionSettings implements Serializable {
         this.expectedPurchasesHorizon = b.expectedPurchasesHorizon;
         this.zone = b.zone;
         this.dedupHorizon = b.dedupHorizon;
+        this.maxWaitingOnHeap = b.maxWaitingOnHeap;
     }
 
     public static RetentionSettings defaults() {
@@ -49,6 +55,7 @@ public final class RetentionSettings implements Serializable {
         b.expectedPurchasesHorizon = expectedPurchasesHorizon;
         b.zone = zone;
         b.dedupHorizon = dedupHorizon;
+        b.maxWaitingOnHeap = maxWaitingOnHeap;
         return b;
     }
 
@@ -59,6 +66,7 @@ public final class RetentionSettings implements Serializable {
         private Duration expectedPurchasesHorizon = Duration.ofDays(30);
         private ZoneId zone = ZoneOffset.UTC;
         private Duration dedupHorizon = Duration.ofDays(7);
+        private int maxWaitingOnHeap = 100_000;
 
         public Builder rules(RetentionRules rules) {
             this.rules = rules;
@@ -87,6 +95,14 @@ public final class RetentionSettings implements Serializable {
 
         public Builder dedupHorizon(Duration dedupHorizon) {
             this.dedupHorizon = dedupHorizon;
+            return this;
+        }
+
+        public Builder maxWaitingOnHeap(int events) {
+            if (events < 0) {
+                throw new IllegalArgumentException("events waiting on the heap cannot be negative: " + events);
+            }
+            this.maxWaitingOnHeap = events;
             return this;
         }
 

@@ -12,9 +12,13 @@ import io.customerpulse.flink.EventTimers;
 import io.customerpulse.flink.HeldEventList;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
+import io.customerpulse.flink.KeyGroups;
+import io.customerpulse.flink.PendingEvents;
 import io.customerpulse.flink.RecentEventIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -30,6 +34,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +50,19 @@ import java.util.Map;
  * counts. The price is that a row appears once the watermark (max event time minus the allowed
  * lateness) has passed the event.
  *
- * <p>One state value per user: the held events and the counted event ids live in it
- * ({@link HeldEventList}, {@link CountedIdList}), so an arriving event
- * costs one read and one write, and a watermark step one read and one write per user with events
- * in it, however many of them there are. A user with more than {@link #HELD_IN_VALUE} events
- * waiting at once has them moved to a MapState of one entry and one timer per instant until
- * none waits, and one with more than {@link #IDS_IN_VALUE} counted ids has those moved to a
- * MapState of one entry per id, so a busy user's events are not all rewritten with each of theirs.
+ * <p>Where events wait: an arriving event that is not late waits on the heap of the parallel
+ * instance ({@link PendingEvents}, checkpointed as operator state), so arrival reads and writes no
+ * keyed state, and a watermark step costs one read and one write of the user's value per user with
+ * events in it, however many of them there are. The value carries the counted event ids
+ * ({@link CountedIdList}). A late event is decided with the user's value (only its counted ids
+ * tell a late event from a copy of one that counted), and beyond
+ * {@link RetentionSettings#maxWaitingOnHeap} events on the heap, or {@link #HELD_IN_VALUE} of one
+ * user there, arriving events wait in the user's
+ * value ({@link HeldEventList}), one read and one write each. A user with more than
+ * {@link #HELD_IN_VALUE} events waiting in the value has them moved to a MapState of one entry and
+ * one timer per instant until none waits, and one with more than {@link #IDS_IN_VALUE} counted ids
+ * has those moved to a MapState of one entry per id, so a busy user's events are not all rewritten
+ * with each of theirs.
  *
  * <p>Timers: one at or before the earliest held event; one status timer at the next instant the
  * status would change without new activity, so an at_risk, dormant or churned user is noticed at
@@ -106,6 +117,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient RecentEventIds spilledIds;
     /** A user's held events once more than {@link #HELD_IN_VALUE} wait (see {@link #spill}). */
     private transient HeldEvents<PulseEvent> spilledHeld;
+    /** Admitted events ahead of the watermark, on the heap; checkpointed into {@link #pendingCheckpointed}. */
+    private transient PendingEvents pending;
+    private transient ListState<PulseEvent> pendingCheckpointed;
 
     private transient Counter eventsApplied;
     private transient Counter eventsSpilled;
@@ -135,6 +149,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         idsSpilled = metrics.counter("countedIdsSpilled");
         eventsAfterClockEnd = metrics.counter("eventsAfterClockEnd");
         eventsAfterClockEndTotal = getRuntimeContext().getLongCounter(EVENTS_AFTER_CLOCK_END);
+        metrics.gauge("pendingEventsOnHeap", () -> pending.size());
         transitionsTo = new EnumMap<>(RetentionStatus.class);
         for (RetentionStatus status : RetentionStatus.values()) {
             transitionsTo.put(status, metrics.addGroup("to_status", status.word()).counter("transitions"));
@@ -168,17 +183,44 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             eventsAfterClockEndTotal.add(1);
             return;
         }
+        String userId = ctx.getCurrentKey();
+        TimerService timers = ctx.timerService();
+        JobControl current = clock.current(control);
+        if (current.evaluateAtClockEnd) {
+            // A backfill's clock end is known before its events and never moves; timers are a set
+            // per user and instant, so registering it with every event arms it once.
+            EventTimers.register(timers, current.clockEnd);
+        }
+        HeldEventList pendingOfUser = pending.of(userId);
+        boolean late = admission.isBehindClock(event, timers);
+        if (!late && pending.size() < settings.maxWaitingOnHeap
+                && (pendingOfUser == null || pendingOfUser.size() < HELD_IN_VALUE)) {
+            // The common case: no keyed state is touched until the watermark passes the event.
+            boolean copyHeld = pendingOfUser != null && pendingOfUser.holdsCopyOf(event);
+            if (admission.admitAheadOfClock(copyHeld) == EventAdmission.Verdict.ADMITTED
+                    && pending.hold(userId, event)) {
+                EventTimers.register(timers, event.eventTime);
+            }
+            return;
+        }
+        holdInState(event, ctx, pendingOfUser != null && pendingOfUser.holdsCopyOf(event));
+    }
+
+    /**
+     * A late event (only the user's counted ids tell it from a duplicate), or one the heap has no
+     * room for: decided with the user's state and held in it.
+     */
+    private void holdInState(PulseEvent event, ReadOnlyContext ctx, boolean copyPending) throws Exception {
         UserRetentionState state = userState.value();
-        boolean firstOfUser = state == null;
-        if (firstOfUser) {
+        if (state == null) {
             state = new UserRetentionState();
         }
         // While the user's held events are spilled, what is held at this event's instant (one read
         // for the duplicate check and the hold); otherwise null, and the value holds them.
         HeldEvents<PulseEvent>.Instant spilledInstant = state.heldSpilled ? spilledHeld.at(event.eventTime) : null;
-        boolean copyHeld = spilledInstant != null
+        boolean copyHeld = copyPending || (spilledInstant != null
                 ? spilledInstant.holds(e -> e.eventId.equals(event.eventId))
-                : state.held.holdsCopyOf(event);
+                : state.held.holdsCopyOf(event));
         switch (admission.admit(event, copyHeld, ctx.timerService(), countedIdsOf(state))) {
             case DUPLICATE -> {
                 return;
@@ -202,11 +244,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             spill(state, event, ctx.timerService());
             userState.update(state);
         }
-        JobControl current = clock.current(control);
-        if (firstOfUser && current.evaluateAtClockEnd) {
-            // Once per user: a backfill's clock end is known before its events and never moves.
-            EventTimers.register(ctx.timerService(), current.clockEnd);
-        }
     }
 
     @Override
@@ -215,19 +252,34 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         admission.observe(timers);
         JobControl control = clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR));
         useModelOf(control);
-        UserRetentionState state = userState.value();
-        if (timestamp > control.clockEnd || state == null) {
+        if (timestamp > control.clockEnd) {
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
         String userId = ctx.getCurrentKey();
+        boolean endOfTime = timers.currentWatermark() == Long.MAX_VALUE;
+        long upTo = Math.min(timers.currentWatermark(), control.clockEnd);
+        UserRetentionState state = userState.value();
+        // Spilled events are released an instant at a time, each by its own timer: those on the
+        // heap must then wait for theirs too, or an instant still spilled would come after them.
+        long pendingUpTo = state != null && state.heldSpilled && !endOfTime ? timestamp : upTo;
+        List<PulseEvent> duePending = pending.releaseUpTo(userId, pendingUpTo);
+        long nextPending = pending.earliestTime(userId);
+        if (nextPending != Long.MAX_VALUE) {
+            EventTimers.register(timers, nextPending); // a set: armed once however often this runs
+        }
+        if (state == null) {
+            if (duePending.isEmpty()) {
+                return;
+            }
+            state = new UserRetentionState();
+        }
         Output output = new Output(ctx);
         long changedAt = RetentionRules.NONE;
 
         // Whichever of the user's timers fires, everything the watermark has passed is applied now,
         // in event-time order, each status change before it at its own instant: one state read and
         // write, and one row, for all of the user's events in this watermark step.
-        boolean endOfTime = timers.currentWatermark() == Long.MAX_VALUE;
-        for (PulseEvent event : releaseDue(state, timestamp, Math.min(timers.currentWatermark(), control.clockEnd), endOfTime)) {
+        for (PulseEvent event : releaseDue(state, timestamp, upTo, endOfTime, duePending)) {
             if (!state.isEmpty() && event.eventTime < state.clock) {
                 // Only after a restore: the event arrived behind this user's own clock. Its id
                 // was never remembered (ids are remembered when applied).
@@ -308,24 +360,36 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     }
 
     /**
-     * The user's events due now, in {@link HeldEventList#APPLY_ORDER}: in the value, everything
-     * up to {@code upTo}; spilled, the instant of this timer (each instant has its own timer, and
-     * they fire in order), or at the end of time everything up to {@code upTo} at once.
+     * The user's events due now, in {@link HeldEventList#APPLY_ORDER}: those due on the heap
+     * ({@code duePending}) and, held in the user's state, in the value everything up to
+     * {@code upTo}; spilled, the instant of this timer (each instant has its own timer, and they
+     * fire in order), or at the end of time everything up to {@code upTo} at once.
      */
-    private List<PulseEvent> releaseDue(UserRetentionState state, long timestamp, long upTo, boolean endOfTime)
-            throws Exception {
-        if (!state.heldSpilled) {
-            return state.held.releaseUpTo(upTo);
-        }
-        List<PulseEvent> due = endOfTime ? spilledHeld.releaseUpTo(upTo) : spilledHeld.release(timestamp);
-        if (due == null) {
-            due = List.of();
+    private List<PulseEvent> releaseDue(UserRetentionState state, long timestamp, long upTo, boolean endOfTime,
+                                        List<PulseEvent> duePending) throws Exception {
+        List<PulseEvent> dueInState;
+        boolean inOrder = !state.heldSpilled; // the value's list sorts what it releases; the map does not
+        if (inOrder) {
+            dueInState = state.held.isEmpty() ? List.of() : state.held.releaseUpTo(upTo);
         } else {
-            due.sort(HeldEventList.APPLY_ORDER);
+            dueInState = endOfTime ? spilledHeld.releaseUpTo(upTo) : spilledHeld.release(timestamp);
+            if (dueInState == null) {
+                dueInState = List.of();
+            }
+            if (spilledHeld.isEmpty()) {
+                state.heldSpilled = false; // back in the value from the next event on
+            }
         }
-        if (spilledHeld.isEmpty()) {
-            state.heldSpilled = false; // back in the value from the next event on
+        if (dueInState.isEmpty()) {
+            return duePending; // in order
         }
+        if (duePending.isEmpty() && inOrder) {
+            return dueInState;
+        }
+        List<PulseEvent> due = new ArrayList<>(duePending.size() + dueInState.size());
+        due.addAll(duePending);
+        due.addAll(dueInState);
+        due.sort(HeldEventList.APPLY_ORDER);
         return due;
     }
 
@@ -406,14 +470,33 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
     }
 
+    /** Events of {@code userId} held on this instance's heap (tests). */
+    int heldOnHeap(String userId) {
+        HeldEventList held = pending.of(userId);
+        return held == null ? 0 : held.size();
+    }
+
+    /** Events held on this instance's heap, of all users (tests). */
+    int heldOnHeap() {
+        return pending.size();
+    }
+
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         admission.snapshotState();
+        pendingCheckpointed.update(pending.all());
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         admission = new EventAdmission("retention", settings.dedupHorizon);
         admission.initializeState(context);
+        // A union: after rescaling, a user's held events go wherever the user's key group went.
+        pendingCheckpointed = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("retention-pending-events", TypeInformation.of(PulseEvent.class)));
+        pending = new PendingEvents();
+        if (context.isRestored()) {
+            pending.restore(pendingCheckpointed.get(), e -> e.userId, KeyGroups.ownedBy(getRuntimeContext().getTaskInfo()));
+        }
     }
 }

@@ -18,15 +18,37 @@ import io.customerpulse.testing.Harnesses;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+/**
+ * With arriving events held on the heap, as the job runs; {@link UserRetentionFunctionHeldInStateTest}
+ * runs every test again with them held in the user's state, as when the heap is full.
+ */
 class UserRetentionFunctionTest {
     private KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, UserRetentionRow> harness;
+    /** The function of the harness last made. */
+    private UserRetentionFunction function;
+
+    /** How many arriving events the function holds on its heap (at most). */
+    int maxWaitingOnHeap() {
+        return RetentionSettings.defaults().maxWaitingOnHeap;
+    }
+
+    private boolean heldOnHeap() {
+        return maxWaitingOnHeap() > 0;
+    }
+
+    private UserRetentionFunction newFunction(int maxWaitingOnHeap) {
+        return new UserRetentionFunction(RetentionSettings.builder().maxWaitingOnHeap(maxWaitingOnHeap).build());
+    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -38,9 +60,16 @@ class UserRetentionFunctionTest {
         harness.close();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, UserRetentionRow> newHarness(
+    private KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, UserRetentionRow> newHarness(
             OperatorSubtaskState restoreFrom) throws Exception {
-        return Harnesses.keyed(new UserRetentionFunction(RetentionSettings.defaults()), e -> e.userId, restoreFrom);
+        function = newFunction(maxWaitingOnHeap());
+        return Harnesses.keyed(function, e -> e.userId, restoreFrom);
+    }
+
+    /** The user's events waiting for the watermark, wherever they are held. */
+    private int held(String user) throws Exception {
+        UserRetentionState state = stateOf(user);
+        return function.heldOnHeap(user) + (state == null ? 0 : state.held.size());
     }
 
     private void send(PulseEvent e) throws Exception {
@@ -104,6 +133,7 @@ class UserRetentionFunctionTest {
         // Nothing leaks: no event is held, no timer is left, the counted event id was forgotten.
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(function.heldOnHeap()).isZero();
         assertThat(stateOf("u").countedIds.size()).isZero();
     }
 
@@ -226,9 +256,11 @@ class UserRetentionFunctionTest {
         send(click("e1", "u", at(0, 10)));
         send(click("e2", "u", at(0, 11)));
         send(purchase("p1", "u", at(0, 12), 700));
-        // One timer, at the earliest held event; the later events wait with it in the user's value.
+        // One timer, at the earliest held event; the later events wait with it, on the heap (no
+        // keyed state touched) or in the user's value.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(held("u")).isEqualTo(3);
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(heldOnHeap() ? 0 : 1);
 
         harness.processWatermark(at(0, 12));
         assertThat(rows()).hasSize(1);
@@ -238,7 +270,8 @@ class UserRetentionFunctionTest {
         assertThat(transitions()).containsExactly("u:null->new@2025-01-01T10:00:00Z");
         // Left: the status timer (new -> active 7 days after the first event), nothing held.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-        assertThat(stateOf("u").held.isEmpty()).isTrue();
+        assertThat(held("u")).isZero();
+        assertThat(function.heldOnHeap()).isZero();
     }
 
     @Test
@@ -249,7 +282,7 @@ class UserRetentionFunctionTest {
 
         harness.processWatermark(at(0, 11));
         assertThat(rows()).extracting(r -> r.asOf + ":" + r.clicks).containsExactly(at(0, 10) + ":1");
-        assertThat(stateOf("u").held.size()).isEqualTo(1);
+        assertThat(held("u")).isEqualTo(1);
 
         harness.processWatermark(at(0, 12));
         assertThat(rows()).extracting(r -> r.asOf + ":" + r.clicks).containsExactly(at(0, 10) + ":1", at(0, 12) + ":2");
@@ -273,7 +306,8 @@ class UserRetentionFunctionTest {
 
     @Test
     void aBusyUsersHeldEventsSpillToOneEntryAndOneTimerPerInstantAndComeBackWhenNoneWaits() throws Exception {
-        int n = UserRetentionFunction.HELD_IN_VALUE + 8;
+        // On the heap the first HELD_IN_VALUE, then as many in the value, then the value spills.
+        int n = 2 * UserRetentionFunction.HELD_IN_VALUE + 8;
         // n clicks one minute apart, sent newest first, all ahead of the watermark; and a copy.
         for (int i = n - 1; i >= 0; i--) {
             send(click("c" + i, "u", at(0, 10) + i * 60_000L, "ch" + i));
@@ -282,6 +316,7 @@ class UserRetentionFunctionTest {
         UserRetentionState spilled = stateOf("u");
         assertThat(spilled.heldSpilled).isTrue();
         assertThat(spilled.held.isEmpty()).isTrue();
+        assertThat(function.heldOnHeap("u")).isEqualTo(heldOnHeap() ? UserRetentionFunction.HELD_IN_VALUE : 0);
         assertThat(harness.numEventTimeTimers()).isEqualTo(n);
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(2); // the user's value and the map
 
@@ -297,19 +332,29 @@ class UserRetentionFunctionTest {
         assertThat(duplicates()).isEqualTo(1);
         UserRetentionState drained = stateOf("u");
         assertThat(drained.heldSpilled).isFalse();
-        // Only the user's value and the status timer are left.
-        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        // The held events' map is gone: left are the user's value and the counted ids' map (more
+        // than IDS_IN_VALUE ids), and status timers.
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(2);
+        assertThat(function.heldOnHeap()).isZero();
 
-        // The next event is carried in the value again.
+        // The next event is held on the heap again, or carried in the value.
         send(click("next", "u", at(1, 10)));
-        assertThat(stateOf("u").held.size()).isEqualTo(1);
+        assertThat(held("u")).isEqualTo(1);
+        assertThat(stateOf("u").heldSpilled).isFalse();
+
+        // Nothing leaks: once the user has churned no timer is left, nothing is held.
+        harness.processWatermark(day(200));
+        assertThat(lastRow().status).isEqualTo("churned");
+        assertThat(lastRow().clicks).isEqualTo(n + 1);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(1);
+        assertThat(held("u")).isZero();
     }
 
     @Test
     void aSpilledUserAtTheEndOfTimeIsAppliedWholeWithOneRow() throws Exception {
         harness.processBroadcastElement(JobControl.clockEnd(day(3), false), 0);
-        int n = UserRetentionFunction.HELD_IN_VALUE + 3;
+        int n = 2 * UserRetentionFunction.HELD_IN_VALUE + 3;
         for (int i = 0; i < n; i++) {
             send(purchase("p" + i, "u", day(1) + i * 1_000L, 100));
         }
@@ -398,6 +443,65 @@ class UserRetentionFunctionTest {
 
         assertThat(late()).extracting(d -> d.reason).containsExactly("late_event");
         assertThat(lastRow().clicks).isEqualTo(2);
+    }
+
+    @Test
+    void afterARescaleEveryHeldEventIsAppliedOnceByTheInstanceThatOwnsItsUser() throws Exception {
+        harness.close();
+        function = newFunction(maxWaitingOnHeap());
+        harness = Harnesses.keyed(function, e -> e.userId, null, 128, 1, 0);
+        // 20 users, user k with k + 1 clicks, all ahead of the watermark at the checkpoint.
+        for (int k = 0; k < 20; k++) {
+            for (int i = 0; i <= k; i++) {
+                send(click("e" + k + "-" + i, "user" + k, at(0, 10) + i * 1_000L));
+            }
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
+        harness.close();
+
+        Map<String, Long> clicksByUser = new HashMap<>();
+        for (int index = 0; index < 2; index++) {
+            function = newFunction(maxWaitingOnHeap());
+            harness = Harnesses.keyed(function, e -> e.userId,
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, 128, 1, 2, index), 128, 2, index);
+            harness.processWatermark(at(1, 0));
+            assertThat(rows()).as("rows of instance %d", index).isNotEmpty();
+            for (UserRetentionRow row : rows()) {
+                assertThat(clicksByUser.put(row.userId, row.clicks)).as("%s applied once", row.userId).isNull();
+            }
+            assertThat(function.heldOnHeap()).isZero();
+            if (index == 0) {
+                harness.close();
+            }
+        }
+        Map<String, Long> expected = new HashMap<>();
+        for (int k = 0; k < 20; k++) {
+            expected.put("user" + k, k + 1L);
+        }
+        assertThat(clicksByUser).isEqualTo(expected);
+    }
+
+    @Test
+    void beyondTheHeapsCapEventsAreHeldInTheUsersStateAndAppliedWithTheOthersInEventTimeOrder() throws Exception {
+        harness.close();
+        function = newFunction(2);
+        harness = Harnesses.keyed(function, e -> e.userId);
+        send(click("b", "u", at(0, 12), "second"));
+        send(click("c", "v", at(0, 13)));
+        // The heap is full: held in the user's state, though earlier than the one on the heap.
+        send(click("a", "u", at(0, 10), "first"));
+        // A copy of the event on the heap, arriving in the state's way: still a duplicate.
+        send(click("b", "u", at(0, 12)));
+        assertThat(function.heldOnHeap()).isEqualTo(2);
+        assertThat(stateOf("u").held.size()).isEqualTo(1);
+        assertThat(duplicates()).isEqualTo(1);
+
+        harness.processWatermark(at(0, 13));
+        assertThat(rows()).extracting(r -> r.userId + ":" + r.clicks + ":" + r.acquisitionChannel)
+                .containsExactlyInAnyOrder("u:2:first", "v:1:app");
+        assertThat(transitions()).contains("u:null->new@2025-01-01T10:00:00Z");
+        assertThat(function.heldOnHeap()).isZero();
+        assertThat(held("u")).isZero();
     }
 
     @Test

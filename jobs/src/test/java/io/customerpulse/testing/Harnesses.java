@@ -26,8 +26,19 @@ public final class Harnesses {
     public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> keyed(
             KeyedBroadcastProcessFunction<String, IN, JobControl, OUT> function, KeySelector<IN, String> key,
             OperatorSubtaskState restoreFrom) throws Exception {
+        return keyed(function, key, restoreFrom, 1, 1, 0);
+    }
+
+    /**
+     * The same as one of {@code parallelism} instances: restore it from
+     * {@code AbstractStreamOperatorTestHarness.repartitionOperatorState} to test a rescale.
+     */
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> keyed(
+            KeyedBroadcastProcessFunction<String, IN, JobControl, OUT> function, KeySelector<IN, String> key,
+            OperatorSubtaskState restoreFrom, int maxParallelism, int parallelism, int subtaskIndex) throws Exception {
         KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(JobControl.DESCRIPTOR)), key, Types.STRING, 1, 1, 0);
+                new CoBroadcastWithKeyedOperator<>(function, List.of(JobControl.DESCRIPTOR)), key, Types.STRING,
+                maxParallelism, parallelism, subtaskIndex);
         h.setup();
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);

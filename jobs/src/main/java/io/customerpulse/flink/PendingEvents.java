@@ -15,10 +15,11 @@ import java.util.function.Predicate;
  *
  * <p>Why the heap: an event held in the key's RocksDB value costs a read and a write of that value
  * on arrival, and the key's value is read and written again when the watermark passes the event.
- * Held here, arrival touches no keyed state and the event is applied with the one read and write
- * its release costs anyway. What is held is bounded by the input rate times the allowed lateness,
- * not by the number of keys; the owner caps it ({@link #size}) and holds in keyed state beyond
- * the cap, as while the watermark stands still.
+ * Held here, arrival touches no keyed state but a timer (when the event is its key's earliest),
+ * and the event is applied with the one read and write its release costs anyway. What is held is
+ * bounded by the traffic's rate in event time times the allowed lateness, not by the number of
+ * keys; the owner caps it ({@link #size}) and holds in keyed state beyond the cap, as while the
+ * watermark stands still.
  *
  * <p>Not checkpointed by itself: the owner writes {@link #all} into operator state at each
  * checkpoint and gives it back to {@link #restore}, which keeps the keys of its own key groups

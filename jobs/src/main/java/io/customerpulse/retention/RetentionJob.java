@@ -72,10 +72,10 @@ public final class RetentionJob extends PulseJob {
     public Duration modelRefresh;
 
     @Option(names = "--max-waiting-on-heap", paramLabel = "<events>", defaultValue = "100000",
-            description = "Events each parallel instance of the user timeline keeps on its JVM heap (a few hundred bytes each, "
+            description = "Events each parallel instance of the user timeline keeps on its JVM heap (about 300 bytes each, "
                     + "checkpointed with the job) while they wait for the event-time clock; arrival then reads and writes no "
-                    + "state. More wait in the users' RocksDB state, a read and a write each. Live, what waits is the input "
-                    + "rate times --allowed-lateness; replaying a backlog, far less. Default: ${DEFAULT-VALUE}.")
+                    + "user's value. More wait in the users' RocksDB state, a read and a write each. What waits is the traffic's "
+                    + "rate in event time times --allowed-lateness, live or catching up alike. Default: ${DEFAULT-VALUE}.")
     public int maxWaitingOnHeap;
 
     public static void main(String[] args) {

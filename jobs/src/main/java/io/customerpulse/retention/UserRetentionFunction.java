@@ -51,8 +51,8 @@ import java.util.Map;
  * lateness) has passed the event.
  *
  * <p>Where events wait: an arriving event that is not late waits on the heap of the parallel
- * instance ({@link PendingEvents}, checkpointed as operator state), so arrival reads and writes no
- * keyed state, and a watermark step costs one read and one write of the user's value per user with
+ * instance ({@link PendingEvents}, checkpointed as operator state), so arrival reads and writes
+ * nothing of the user's (but a timer when it is the user's earliest waiting event), and a watermark step costs one read and one write of the user's value per user with
  * events in it, however many of them there are. The value carries the counted event ids
  * ({@link CountedIdList}). A late event is decided with the user's value (only its counted ids
  * tell a late event from a copy of one that counted), and beyond
@@ -195,7 +195,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         boolean late = admission.isBehindClock(event, timers);
         if (!late && pending.size() < settings.maxWaitingOnHeap
                 && (pendingOfUser == null || pendingOfUser.size() < HELD_IN_VALUE)) {
-            // The common case: no keyed state is touched until the watermark passes the event.
+            // The common case: the user's value is not touched until the watermark passes the event.
             boolean copyHeld = pendingOfUser != null && pendingOfUser.holdsCopyOf(event);
             if (admission.admitAheadOfClock(copyHeld) == EventAdmission.Verdict.ADMITTED
                     && pending.hold(userId, event)) {

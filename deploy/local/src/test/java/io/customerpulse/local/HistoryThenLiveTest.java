@@ -109,9 +109,9 @@ class HistoryThenLiveTest {
     /**
      * --idle-timeout 20s: at the hand-over to Kafka, a partition whose first records take longer
      * than the idle timeout to arrive stops holding the clock back, and its events come in late. A
-     * CI run of 2026-12-03 refused thousands of clicks as late that way with 3 s (purchases and
-     * shares already read to the end, the clicks partitions not yet started), and the reach
-     * tables differed from the backfill's. The default, 1 minute, leaves production more room.
+     * CI run of 2026-12-03 with 3 s refused thousands of events of both clicks partitions as late,
+     * the clock already 5 minutes before the newest event, and the reach tables differed from the
+     * backfill's. The default, 1 minute, leaves production more room.
      */
     private static <J extends PulseJob> J live(J job, Path history, long handOver) throws Exception {
         new CommandLine(job).parseArgs(

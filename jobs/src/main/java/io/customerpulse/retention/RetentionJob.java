@@ -122,8 +122,12 @@ public final class RetentionJob extends PulseJob {
                         RetentionTables.userRetention(target, execution),
                         RetentionTables.transitions(target, execution),
                         RetentionTables.cohorts(target, execution)),
-                retention.settings(eventTime).toBuilder().maxWaitingOnHeap(maxWaitingOnHeap).build(),
-                job.flushInterval.toMillis());
+                settings(), job.flushInterval.toMillis());
+    }
+
+    /** The retention definitions and the timeline's heap limit, from the command line. */
+    public RetentionSettings settings() {
+        return retention.settings(eventTime).toBuilder().maxWaitingOnHeap(maxWaitingOnHeap).build();
     }
 
     /**

@@ -3,9 +3,11 @@ package io.customerpulse.flink;
 import io.customerpulse.events.PulseEvent;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -15,11 +17,16 @@ import java.util.function.Predicate;
  *
  * <p>Why the heap: an event held in the key's RocksDB value costs a read and a write of that value
  * on arrival, and the key's value is read and written again when the watermark passes the event.
- * Held here, arrival touches no keyed state but a timer (when the event is its key's earliest),
- * and the event is applied with the one read and write its release costs anyway. What is held is
- * bounded by the traffic's rate in event time times the allowed lateness, not by the number of
- * keys; the owner caps it ({@link #size}) and holds in keyed state beyond the cap, as while the
- * watermark stands still.
+ * Held here, arrival touches no keyed state (and no timer, when the owner releases the events at
+ * each watermark, below), and the event is applied with the one read and write its release costs
+ * anyway. What is held is bounded by the traffic's rate in event time times the allowed lateness,
+ * not by the number of keys; the owner caps it ({@link #size}) and holds in keyed state beyond the
+ * cap, as while the watermark stands still.
+ *
+ * <p>When are a key's events due? Either the owner arms an event-time timer at each key's earliest
+ * held event ({@link #hold} says when), or it asks, at each watermark, for the keys whose earliest
+ * event the watermark has passed ({@link #trackDueOrder}, {@link #releaseDue}): no timer at all,
+ * which on RocksDB is a write on arrival and a delete, and a read of the queue, when it fires.
  *
  * <p>Not checkpointed by itself: the owner writes {@link #all} into operator state at each
  * checkpoint and gives it back to {@link #restore}, which keeps the keys of its own key groups
@@ -28,6 +35,25 @@ import java.util.function.Predicate;
 public final class PendingEvents {
     private final Map<String, HeldEventList> byKey = new HashMap<>();
     private int size;
+    /**
+     * While tracked ({@link #trackDueOrder}), an entry at or before every key's earliest held
+     * event, earliest first. Entries whose events were released since are skipped when they come
+     * up, so a key may have more than one.
+     */
+    private PriorityQueue<Due> dueOrder;
+
+    private record Due(long time, String key) {}
+
+    /** What {@link #releaseDue} hands each due key to. */
+    @FunctionalInterface
+    public interface DueKey {
+        /**
+         * Releases the key's due events ({@link #releaseUpTo}).
+         *
+         * @param earliest the time of the key's earliest held event
+         */
+        void release(String key, long earliest) throws Exception;
+    }
 
     /** The key's held events, or null if none. */
     public HeldEventList of(String key) {
@@ -37,7 +63,8 @@ public final class PendingEvents {
     /**
      * Holds {@code event} for {@code key}.
      *
-     * @return whether it is now the key's earliest held event: the owner arms a timer at its time
+     * @return whether it is now the key's earliest held event: an owner releasing by timers arms
+     *     one at its time
      */
     public boolean hold(String key, PulseEvent event) {
         HeldEventList held = byKey.get(key);
@@ -48,6 +75,9 @@ public final class PendingEvents {
         boolean earliest = event.eventTime < held.earliestTime();
         held.add(event);
         size++;
+        if (earliest && dueOrder != null) {
+            dueOrder.add(new Due(event.eventTime, key));
+        }
         return earliest;
     }
 
@@ -64,8 +94,39 @@ public final class PendingEvents {
         size -= due.size();
         if (held.isEmpty()) {
             byKey.remove(key);
+        } else if (dueOrder != null && !due.isEmpty()) {
+            dueOrder.add(new Due(held.earliestTime(), key));
         }
         return due;
+    }
+
+    /**
+     * From now on keeps the keys in the order their earliest held events fall due, for
+     * {@link #releaseDue}, starting with what is held now.
+     */
+    public void trackDueOrder() {
+        dueOrder = new PriorityQueue<>(Comparator.comparingLong(Due::time));
+        byKey.forEach((key, held) -> dueOrder.add(new Due(held.earliestTime(), key)));
+    }
+
+    /**
+     * Hands every key whose earliest held event is at or before {@code watermark} to
+     * {@code dueKey}, which releases its due events, earliest first; a key with events left that
+     * are still due (released only in part) comes up again. Needs {@link #trackDueOrder}.
+     *
+     * @return whether any key was handed over
+     */
+    public boolean releaseDue(long watermark, DueKey dueKey) throws Exception {
+        boolean any = false;
+        while (!dueOrder.isEmpty() && dueOrder.peek().time <= watermark) {
+            Due due = dueOrder.poll();
+            long earliest = earliestTime(due.key);
+            if (earliest <= watermark) {
+                dueKey.release(due.key, earliest);
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** The earliest event time held for the key, or {@link Long#MAX_VALUE} if none. */
@@ -99,6 +160,9 @@ public final class PendingEvents {
     public void restore(Iterable<PulseEvent> checkpointed, Function<PulseEvent, String> keyOf, Predicate<Object> owns) {
         byKey.clear();
         size = 0;
+        if (dueOrder != null) {
+            dueOrder.clear();
+        }
         for (PulseEvent event : checkpointed) {
             String key = keyOf.apply(event);
             if (owns.test(key)) {

@@ -140,8 +140,12 @@ public final class RetentionJob extends PulseJob {
                                                         RetentionSinks sinks, RetentionSettings settings, long flushIntervalMs) {
         SingleOutputStreamOperator<UserRetentionRow> userRows = events
                 .keyBy(e -> e.userId, Types.STRING)
-                .connect(control.broadcast(JobControl.DESCRIPTOR))
-                .process(new UserRetentionFunction(settings))
+                // Flink's keyed broadcast operator with the heap's waiting events released at each
+                // watermark (UserRetentionOperator); the control stream broadcast to it as
+                // BroadcastConnectedStream.process would, which has no way to take an operator.
+                .connect(control.broadcast())
+                .transform("user retention timeline", TypeInformation.of(UserRetentionRow.class),
+                        new UserRetentionOperator(new UserRetentionFunction(settings)))
                 .uid(USER_RETENTION_UID)
                 .name("user retention timeline");
 

@@ -52,9 +52,11 @@ import java.util.Map;
  *
  * <p>Where events wait: an arriving event that is not late waits on the heap of the parallel
  * instance ({@link PendingEvents}, checkpointed as operator state), so arrival reads and writes
- * nothing of the user's (but a timer when it is the user's earliest waiting event), and a watermark step costs one read and one write of the user's value per user with
- * events in it, however many of them there are. The value carries the counted event ids
- * ({@link CountedIdList}). A late event is decided with the user's value (only its counted ids
+ * nothing of the user's, and a watermark step costs one read and one write of the user's value
+ * per user with events in it, however many of them there are. Under {@link UserRetentionOperator}
+ * (the job's, STREAMING mode) the operator releases them at each watermark, so they need no timer;
+ * otherwise (BATCH mode, or Flink's own operator) the user gets a timer at their earliest. The
+ * value carries the counted event ids ({@link CountedIdList}). A late event is decided with the user's value (only its counted ids
  * tell a late event from a copy of one that counted), and beyond
  * {@link RetentionSettings#maxWaitingOnHeap} events on the heap, or {@link #HELD_IN_VALUE} of one
  * user there, arriving events wait in the user's
@@ -64,11 +66,13 @@ import java.util.Map;
  * has those moved to a MapState of one entry per id, so a busy user's events are not all rewritten
  * with each of theirs.
  *
- * <p>Timers: one at or before the earliest held event; one status timer at the next instant the
- * status would change without new activity, so an at_risk, dormant or churned user is noticed at
- * the exact instant even if they never send anything again. When any of a user's timers fires,
- * everything the watermark has passed is applied, each status change in between at its own
- * instant, and one row comes out, at the last instant that changed something. The counted event
+ * <p>Timers: one at or before the earliest event held in the user's value (and on the heap, unless
+ * the operator releases those); one status timer at the next instant the status would change
+ * without new activity, so an at_risk, dormant or churned user is noticed at the exact instant
+ * even if they never send anything again. When any of a user's timers fires, everything the
+ * watermark has passed is applied, each status change in between at its own instant, and one row
+ * comes out, at the last instant that changed something (and, should the timer be later than
+ * status changes after the last event, one at each of those, as their own timers would give). The counted event
  * ids are forgotten whenever a timer moves the user's clock past their horizon, so they need no
  * timer of their own. A timer that became too early (the user was active since, or its events
  * were applied by an earlier timer) is left to fire and find nothing, which costs less than a
@@ -120,6 +124,11 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     /** Admitted events ahead of the watermark, on the heap; checkpointed into {@link #pendingCheckpointed}. */
     private transient PendingEvents pending;
     private transient ListState<PulseEvent> pendingCheckpointed;
+    /**
+     * Whether the operator releases the heap's due events at each watermark
+     * ({@link UserRetentionOperator}, STREAMING); otherwise a timer at each user's earliest does.
+     */
+    private transient boolean heapReleasedAtWatermarks;
 
     private transient Counter eventsApplied;
     private transient Counter eventsSpilled;
@@ -198,7 +207,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             // The common case: the user's value is not touched until the watermark passes the event.
             boolean copyHeld = pendingOfUser != null && pendingOfUser.holdsCopyOf(event);
             if (admission.admitAheadOfClock(copyHeld) == EventAdmission.Verdict.ADMITTED
-                    && pending.hold(userId, event)) {
+                    && pending.hold(userId, event) && !heapReleasedAtWatermarks) {
                 EventTimers.register(timers, event.eventTime);
             }
             return;
@@ -264,7 +273,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         long pendingUpTo = state != null && state.heldSpilled && !endOfTime ? timestamp : upTo;
         List<PulseEvent> duePending = pending.releaseUpTo(userId, pendingUpTo);
         long nextPending = pending.earliestTime(userId);
-        if (nextPending != Long.MAX_VALUE) {
+        if (nextPending != Long.MAX_VALUE && !heapReleasedAtWatermarks) {
             EventTimers.register(timers, nextPending); // a set: armed once however often this runs
         }
         if (state == null) {
@@ -301,6 +310,17 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
                 forgetExpiredIds(state); // a long run of due events (a backfill) keeps the list short too
             }
         }
+        if (calculator.nextChangeAfter(state, state.clock) <= timestamp) {
+            // Status changes between the last instant applied and this timer's, each with its row
+            // at its own instant, as their own timers give them. It happens when a timer fires
+            // with events before it still waiting: a status timer left behind (see the class
+            // comment) firing before the operator releases the heap's events (UserRetentionOperator).
+            if (changedAt != RetentionRules.NONE) {
+                out.collect(calculator.row(userId, state, changedAt));
+                changedAt = RetentionRules.NONE;
+            }
+            walkTo(timestamp, userId, state, output, out);
+        }
         if (calculator.advanceTo(userId, state, timestamp, output)) {
             changedAt = timestamp;
         }
@@ -322,7 +342,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             out.collect(calculator.row(userId, state, changedAt));
         }
         if (endOfTime) {
-            walkToClockEnd(userId, state, control.clockEnd, output, out);
+            // Flink ignores the status timers registered now: their changes, up to the clock's end.
+            walkTo(control.clockEnd, userId, state, output, out);
         }
         userState.update(state);
     }
@@ -424,15 +445,15 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     }
 
     /**
-     * At the end of time (a BATCH key's end, or the end of bounded input) Flink fires the timers it
-     * has but ignores timers registered from a timer, so the status changes after a user's last
-     * event are applied here, each at its own instant with its row, up to the end of the clock:
-     * exactly what the status timers do while the watermark advances.
+     * Applies the user's status changes up to {@code until}, each at its own instant with its row:
+     * exactly what the status timers do while the watermark advances. Needed where no timer will:
+     * at the end of time (a BATCH key's end, or the end of bounded input) Flink fires the timers it
+     * has but ignores timers registered from a timer; and where a timer fired late (see onTimer).
      */
-    private void walkToClockEnd(String userId, UserRetentionState state, long clockEnd, Output output,
-                                Collector<UserRetentionRow> out) {
+    private void walkTo(long until, String userId, UserRetentionState state, Output output,
+                        Collector<UserRetentionRow> out) {
         long next = calculator.nextChangeAfter(state, state.clock);
-        while (next != RetentionRules.NEVER && next <= clockEnd) {
+        while (next != RetentionRules.NEVER && next <= until) {
             calculator.advanceTo(userId, state, next, output);
             out.collect(calculator.row(userId, state, next));
             next = calculator.nextChangeAfter(state, state.clock);
@@ -468,6 +489,26 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         public void cohortActivity(CohortActivity activity) {
             ctx.output(COHORT_ACTIVITY, activity);
         }
+    }
+
+    /**
+     * From now on the heap's events are released by {@link #releaseDueOnHeap} at each watermark
+     * instead of by a timer at each user's earliest ({@link UserRetentionOperator}, which calls
+     * this once opened, in STREAMING mode).
+     */
+    void releaseHeldOnHeapAtWatermarks() {
+        heapReleasedAtWatermarks = true;
+        pending.trackDueOrder();
+    }
+
+    /**
+     * Hands each user whose earliest event on the heap is at or before {@code watermark} to
+     * {@code fire}, which runs {@link #onTimer} for the user at that instant.
+     *
+     * @return whether any user was handed over
+     */
+    boolean releaseDueOnHeap(long watermark, PendingEvents.DueKey fire) throws Exception {
+        return pending.releaseDue(watermark, fire);
     }
 
     /** Events of {@code userId} held on this instance's heap (tests). */

@@ -82,7 +82,8 @@ class RetentionReferenceWorkflowTest {
         PulseEvent other = Events.click("o", "x", at(0, 9));
         PulseEvent original = Events.click("k", "x", at(0, 10));
         PulseEvent reused = Events.click("k", "x", at(3, 10));
-        var harness = Harnesses.keyed(new UserRetentionFunction(RetentionSettings.defaults()), (PulseEvent e) -> e.userId);
+        var harness = Harnesses.keyed(new UserRetentionOperator(new UserRetentionFunction(RetentionSettings.defaults())),
+                (PulseEvent e) -> e.userId, null, 1, 1, 0);
         harness.processElement(other, other.eventTime);
         harness.processElement(reused, reused.eventTime); // arrives first, the clock still before both
         harness.processElement(original, original.eventTime);

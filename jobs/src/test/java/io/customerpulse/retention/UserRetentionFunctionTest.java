@@ -18,6 +18,7 @@ import io.customerpulse.testing.Harnesses;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +47,24 @@ class UserRetentionFunctionTest {
         return maxWaitingOnHeap() > 0;
     }
 
+    /** The operator the harness runs the function in: the job's. */
+    CoBroadcastWithKeyedOperator<String, PulseEvent, JobControl, UserRetentionRow> operatorOf(UserRetentionFunction function) {
+        return new UserRetentionOperator(function);
+    }
+
+    /**
+     * Whether an event waiting on the heap gets a timer at its user's earliest: not under the job's
+     * operator, which releases them at each watermark; under Flink's own, and in BATCH mode, it does.
+     */
+    boolean heapEventsHaveTimers() {
+        return false;
+    }
+
+    /** Whether the user's waiting events are released by a timer of the user's. */
+    private boolean waitingEventsHaveTimers() {
+        return !heldOnHeap() || heapEventsHaveTimers();
+    }
+
     private UserRetentionFunction newFunction(int maxWaitingOnHeap) {
         return new UserRetentionFunction(RetentionSettings.builder().maxWaitingOnHeap(maxWaitingOnHeap).build());
     }
@@ -63,7 +82,7 @@ class UserRetentionFunctionTest {
     private KeyedBroadcastOperatorTestHarness<String, PulseEvent, JobControl, UserRetentionRow> newHarness(
             OperatorSubtaskState restoreFrom) throws Exception {
         function = newFunction(maxWaitingOnHeap());
-        return Harnesses.keyed(function, e -> e.userId, restoreFrom);
+        return Harnesses.keyed(operatorOf(function), e -> e.userId, restoreFrom, 1, 1, 0);
     }
 
     /** The user's events waiting for the watermark, wherever they are held. */
@@ -256,9 +275,10 @@ class UserRetentionFunctionTest {
         send(click("e1", "u", at(0, 10)));
         send(click("e2", "u", at(0, 11)));
         send(purchase("p1", "u", at(0, 12), 700));
-        // One timer, at the earliest held event; the later events wait with it, on the heap (no
-        // keyed state touched) or in the user's value.
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        // The later events wait with the first, on the heap (no keyed state touched, and no timer:
+        // the operator releases them at the watermark) or in the user's value, with one timer at
+        // the earliest.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(waitingEventsHaveTimers() ? 1 : 0);
         assertThat(held("u")).isEqualTo(3);
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(heldOnHeap() ? 0 : 1);
 
@@ -278,7 +298,7 @@ class UserRetentionFunctionTest {
     void anEarlierEventArrivingLaterGetsATimerOfItsOwnAndTheLaterOneWaitsForTheWatermark() throws Exception {
         send(click("e2", "u", at(0, 12)));
         send(click("e1", "u", at(0, 10)));
-        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(waitingEventsHaveTimers() ? 2 : 0);
 
         harness.processWatermark(at(0, 11));
         assertThat(rows()).extracting(r -> r.asOf + ":" + r.clicks).containsExactly(at(0, 10) + ":1");
@@ -300,7 +320,8 @@ class UserRetentionFunctionTest {
                 "u:null->new@2025-01-01T00:00:00Z", "u:new->active@2025-01-08T00:00:00Z");
         assertThat(rows()).extracting(r -> r.status + "@" + r.asOf + ":" + r.clicks)
                 .containsExactly("new@" + day(0) + ":1", "active@" + day(10) + ":2");
-        // The day-10 timer still fired and found nothing; the next status timer is armed.
+        // The day-10 event's timer, where it has one, still fired and found nothing; the next
+        // status timer is armed.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     }
 
@@ -317,7 +338,9 @@ class UserRetentionFunctionTest {
         assertThat(spilled.heldSpilled).isTrue();
         assertThat(spilled.held.isEmpty()).isTrue();
         assertThat(function.heldOnHeap("u")).isEqualTo(heldOnHeap() ? UserRetentionFunction.HELD_IN_VALUE : 0);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(n);
+        // A timer per spilled instant, and per event on the heap if those have timers.
+        assertThat(harness.numEventTimeTimers())
+                .isEqualTo(waitingEventsHaveTimers() ? n : n - UserRetentionFunction.HELD_IN_VALUE);
         assertThat(Harnesses.numKeyedStateEntries(harness)).isEqualTo(2); // the user's value and the map
 
         // Half of them: applied in event-time order, so the oldest click gives the channel.
@@ -449,7 +472,7 @@ class UserRetentionFunctionTest {
     void afterARescaleEveryHeldEventIsAppliedOnceByTheInstanceThatOwnsItsUser() throws Exception {
         harness.close();
         function = newFunction(maxWaitingOnHeap());
-        harness = Harnesses.keyed(function, e -> e.userId, null, 128, 1, 0);
+        harness = Harnesses.keyed(operatorOf(function), e -> e.userId, null, 128, 1, 0);
         // 20 users, user k with k + 1 clicks, all ahead of the watermark at the checkpoint.
         for (int k = 0; k < 20; k++) {
             for (int i = 0; i <= k; i++) {
@@ -462,7 +485,7 @@ class UserRetentionFunctionTest {
         Map<String, Long> clicksByUser = new HashMap<>();
         for (int index = 0; index < 2; index++) {
             function = newFunction(maxWaitingOnHeap());
-            harness = Harnesses.keyed(function, e -> e.userId,
+            harness = Harnesses.keyed(operatorOf(function), e -> e.userId,
                     AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, 128, 1, 2, index), 128, 2, index);
             harness.processWatermark(at(1, 0));
             assertThat(rows()).as("rows of instance %d", index).isNotEmpty();
@@ -485,7 +508,7 @@ class UserRetentionFunctionTest {
     void beyondTheHeapsCapEventsAreHeldInTheUsersStateAndAppliedWithTheOthersInEventTimeOrder() throws Exception {
         harness.close();
         function = newFunction(2);
-        harness = Harnesses.keyed(function, e -> e.userId);
+        harness = Harnesses.keyed(operatorOf(function), e -> e.userId, null, 1, 1, 0);
         send(click("b", "u", at(0, 12), "second"));
         send(click("c", "v", at(0, 13)));
         // The heap is full: held in the user's state, though earlier than the one on the heap.
@@ -524,6 +547,27 @@ class UserRetentionFunctionTest {
         // active days 0 and 5 (fewer than 3): risk_after 14 days from day 5 = day 19
         assertThat(transitions()).contains("u:active->at_risk@2025-01-20T00:00:00Z")
                 .doesNotContain("u:active->at_risk@2025-01-15T00:00:00Z");
+    }
+
+    @Test
+    void aStatusTimerLeftBehindThatFiresBeforeEventsStillWaitingGivesEachChangeItsOwnRow() throws Exception {
+        send(click("e1", "u", day(0)));
+        harness.processWatermark(day(0));
+        harness.processWatermark(day(14)); // new -> active at day 7, at_risk at day 14; dormant armed at day 30
+        send(click("e2", "u", day(15))); // active again; at_risk 14 days later, day 29: before day 30
+        // One step past both: the day-30 timer, left behind by e2, may fire before e2 is applied
+        // (under the job's operator, which releases the heap's events after the timers).
+        harness.processWatermark(day(40));
+
+        assertThat(transitions()).containsExactly(
+                "u:null->new@2025-01-01T00:00:00Z", "u:new->active@2025-01-08T00:00:00Z",
+                "u:active->at_risk@2025-01-15T00:00:00Z", "u:at_risk->active@2025-01-16T00:00:00Z",
+                "u:active->at_risk@2025-01-30T00:00:00Z");
+        // A row at each instant that changed something, as the status timers give them when each
+        // fires at its own instant: not one row at day 30 for both.
+        assertThat(rows()).extracting(r -> r.status + "@" + r.asOf + ":" + r.clicks).containsExactly(
+                "new@" + day(0) + ":1", "active@" + day(7) + ":1", "at_risk@" + day(14) + ":1",
+                "active@" + day(15) + ":2", "at_risk@" + day(29) + ":2");
     }
 
     @Test

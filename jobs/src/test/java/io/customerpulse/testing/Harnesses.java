@@ -36,9 +36,16 @@ public final class Harnesses {
     public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> keyed(
             KeyedBroadcastProcessFunction<String, IN, JobControl, OUT> function, KeySelector<IN, String> key,
             OperatorSubtaskState restoreFrom, int maxParallelism, int parallelism, int subtaskIndex) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(JobControl.DESCRIPTOR)), key, Types.STRING,
+        return keyed(new CoBroadcastWithKeyedOperator<>(function, List.of(JobControl.DESCRIPTOR)), key, restoreFrom,
                 maxParallelism, parallelism, subtaskIndex);
+    }
+
+    /** The same with an operator of the job's own (such as {@code UserRetentionOperator}). */
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> keyed(
+            CoBroadcastWithKeyedOperator<String, IN, JobControl, OUT> operator, KeySelector<IN, String> key,
+            OperatorSubtaskState restoreFrom, int maxParallelism, int parallelism, int subtaskIndex) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, IN, JobControl, OUT> h = new KeyedBroadcastOperatorTestHarness<>(
+                operator, key, Types.STRING, maxParallelism, parallelism, subtaskIndex);
         h.setup();
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);

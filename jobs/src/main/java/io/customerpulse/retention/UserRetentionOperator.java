@@ -25,10 +25,11 @@ import java.util.List;
  *
  * <p>Order within a watermark: Flink fires the timers up to it, then the due heap events are
  * released, key by key in the order of their earliest event, each through the function's
- * {@code onTimer} at that instant as a timer there would have been; then the timers those armed
- * up to the watermark fire (and again, while events are released); then the watermark goes downstream, after everything it released. A user whose status timer fired first had their due
- * heap events applied by it already (whichever of a user's firings comes first applies everything
- * the watermark has passed, each status change at its own instant).
+ * {@code onTimer} at that instant as a timer there would have been; then the timers those armed up
+ * to the watermark fire (and so on, while events are released); then the watermark goes
+ * downstream, after everything it released. A user whose status timer fired first had their due
+ * heap events applied by it already: whichever of a user's firings comes first applies everything
+ * the watermark has passed, each status change at its own instant with its own row.
  *
  * <p>In BATCH mode Flink fires a key's timers when the key's sorted input ends, with no watermark
  * before the end of all input, and keeps only the current key's state: there the function arms a
@@ -68,7 +69,8 @@ public final class UserRetentionOperator
             // watermark (a user silent since: new -> active -> at_risk within one step). A timer
             // registered while the watermark advances fires in that advance; these were registered
             // after it, so the watermark is advanced once more (to the same instant) to fire them.
-            // Every round releases events, so the rounds end.
+            // A round consumes the entries of the users it hands over, and new ones come only from
+            // events released, so the rounds end.
             timeServiceManager.advanceWatermark(mark);
         }
         output.emitWatermark(mark);

@@ -25,8 +25,8 @@ import java.util.function.Predicate;
  *
  * <p>When are a key's events due? Either the owner arms an event-time timer at each key's earliest
  * held event ({@link #hold} says when), or it asks, at each watermark, for the keys whose earliest
- * event the watermark has passed ({@link #trackDueOrder}, {@link #releaseDue}): no timer at all,
- * which on RocksDB is a write on arrival and a delete, and a read of the queue, when it fires.
+ * event the watermark has passed ({@link #trackDueOrder}, {@link #releaseDue}): no timer at all
+ * (on RocksDB a timer is a write when armed, and a delete and reads of the queue when it fires).
  *
  * <p>Not checkpointed by itself: the owner writes {@link #all} into operator state at each
  * checkpoint and gives it back to {@link #restore}, which keeps the keys of its own key groups

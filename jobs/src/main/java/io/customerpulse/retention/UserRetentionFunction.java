@@ -52,31 +52,30 @@ import java.util.Map;
  *
  * <p>Where events wait: an arriving event that is not late waits on the heap of the parallel
  * instance ({@link PendingEvents}, checkpointed as operator state), so arrival reads and writes
- * nothing of the user's, and a watermark step costs one read and one write of the user's value
- * per user with events in it, however many of them there are. Under {@link UserRetentionOperator}
- * (the job's, STREAMING mode) the operator releases them at each watermark, so they need no timer;
+ * nothing of the user's, and a watermark step costs one read and one write of the user's value per
+ * user with events in it, however many of them there are. Under {@link UserRetentionOperator} (the
+ * job's, STREAMING mode) the operator releases them at each watermark, so they need no timer;
  * otherwise (BATCH mode, or Flink's own operator) the user gets a timer at their earliest. The
- * value carries the counted event ids ({@link CountedIdList}). A late event is decided with the user's value (only its counted ids
- * tell a late event from a copy of one that counted), and beyond
+ * value carries the counted event ids ({@link CountedIdList}). A late event is decided with the
+ * user's value (only its counted ids tell a late event from a copy of one that counted), and beyond
  * {@link RetentionSettings#maxWaitingOnHeap} events on the heap, or {@link #HELD_IN_VALUE} of one
- * user there, arriving events wait in the user's
- * value ({@link HeldEventList}), one read and one write each. A user with more than
- * {@link #HELD_IN_VALUE} events waiting in the value has them moved to a MapState of one entry and
- * one timer per instant until none waits, and one with more than {@link #IDS_IN_VALUE} counted ids
- * has those moved to a MapState of one entry per id, so a busy user's events are not all rewritten
- * with each of theirs.
+ * user there, arriving events wait in the user's value ({@link HeldEventList}), one read and one
+ * write each. A user with more than {@link #HELD_IN_VALUE} events waiting in the value has them
+ * moved to a MapState of one entry and one timer per instant until none waits, and one with more
+ * than {@link #IDS_IN_VALUE} counted ids has those moved to a MapState of one entry per id, so a
+ * busy user's events are not all rewritten with each of theirs.
  *
  * <p>Timers: one at or before the earliest event held in the user's value (and on the heap, unless
  * the operator releases those); one status timer at the next instant the status would change
- * without new activity, so an at_risk, dormant or churned user is noticed at the exact instant
- * even if they never send anything again. When any of a user's timers fires, everything the
- * watermark has passed is applied, each status change in between at its own instant, and one row
- * comes out, at the last instant that changed something (and, should the timer be later than
- * status changes after the last event, one at each of those, as their own timers would give). The counted event
+ * without new activity, so an at_risk, dormant or churned user is noticed at the exact instant even
+ * if they never send anything again. When any of a user's timers fires, everything the watermark
+ * has passed is applied, each status change in between at its own instant, and one row comes out,
+ * at the last instant that changed something (and, should the timer be later than status changes
+ * after the last event, one at each of those, as their own timers would give). The counted event
  * ids are forgotten whenever a timer moves the user's clock past their horizon, so they need no
- * timer of their own. A timer that became too early (the user was active since, or its events
- * were applied by an earlier timer) is left to fire and find nothing, which costs less than a
- * timer deletion per event.
+ * timer of their own. A timer that became too early (the user was active since, or its events were
+ * applied by an earlier timer) is left to fire and find nothing, which costs less than a timer
+ * deletion per event.
  *
  * <p>Control (broadcast): the end of the clock (a backfill: nothing after it is applied; with
  * --as-of every user also gets a row evaluated at it) and the BG/NBD parameters, which a live job

@@ -11,8 +11,9 @@ import java.util.List;
  * inside the key's own state value, where a handful of held events cost the value's read and
  * write on arrival and no more, while a MapState entry per event time costs one of each on arrival
  * and again on release, and an event-time timer per time. The owner arms one timer at the
- * earliest held time and, when any of the key's timers fires, releases everything the watermark
- * has passed ({@link #releaseUpTo}).
+ * earliest held time (or, on the heap, may ask at each watermark which keys are due:
+ * {@link PendingEvents#releaseDue}) and then releases everything the watermark has passed
+ * ({@link #releaseUpTo}).
  */
 public final class HeldEventList {
     /**

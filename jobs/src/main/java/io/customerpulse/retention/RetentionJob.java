@@ -146,8 +146,7 @@ public final class RetentionJob extends PulseJob {
                 .connect(control.broadcast())
                 .transform("user retention timeline", TypeInformation.of(UserRetentionRow.class),
                         new UserRetentionOperator(new UserRetentionFunction(settings)))
-                .uid(USER_RETENTION_UID)
-                .name("user retention timeline");
+                .uid(USER_RETENTION_UID);
 
         DataStream<UserRetentionRow> countedUserRows = userRows
                 .transform("coalesce user rows", TypeInformation.of(UserRetentionRow.class),

@@ -128,6 +128,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
      * ({@link UserRetentionOperator}, STREAMING); otherwise a timer at each user's earliest does.
      */
     private transient boolean heapReleasedAtWatermarks;
+    /** While {@link #releaseDueOnHeap} runs: the watermark's timers have all fired. */
+    private transient boolean releasingAfterTimers;
 
     private transient Counter eventsApplied;
     private transient Counter eventsSpilled;
@@ -269,7 +271,10 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         UserRetentionState state = userState.value();
         // Spilled events are released an instant at a time, each by its own timer: those on the
         // heap must then wait for theirs too, or an instant still spilled would come after them.
-        long pendingUpTo = state != null && state.heldSpilled && !endOfTime ? timestamp : upTo;
+        // Not at the end of time, nor in the operator's release after the timers: every spilled
+        // instant the watermark passed has had its timer by then.
+        boolean spilledInstantsAhead = state != null && state.heldSpilled && !endOfTime && !releasingAfterTimers;
+        long pendingUpTo = spilledInstantsAhead ? timestamp : upTo;
         List<PulseEvent> duePending = pending.releaseUpTo(userId, pendingUpTo);
         long nextPending = pending.earliestTime(userId);
         if (nextPending != Long.MAX_VALUE && !heapReleasedAtWatermarks) {
@@ -507,7 +512,12 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
      * @return whether any user was handed over
      */
     boolean releaseDueOnHeap(long watermark, PendingEvents.DueKey fire) throws Exception {
-        return pending.releaseDue(watermark, fire);
+        releasingAfterTimers = true;
+        try {
+            return pending.releaseDue(watermark, fire);
+        } finally {
+            releasingAfterTimers = false;
+        }
     }
 
     /** Events of {@code userId} held on this instance's heap (tests). */

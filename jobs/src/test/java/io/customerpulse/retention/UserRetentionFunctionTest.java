@@ -375,6 +375,38 @@ class UserRetentionFunctionTest {
     }
 
     @Test
+    void aSpilledUsersEventsOnTheHeapAreReleasedTogetherOnceTheSpilledInstantsBeforeThemAre() throws Exception {
+        long start = at(0, 10);
+        // On the heap (the first HELD_IN_VALUE to arrive): minutes 10-41.
+        for (int m = 10; m < 10 + UserRetentionFunction.HELD_IN_VALUE; m++) {
+            send(click("c" + m, "u", start + m * 60_000L, "ch" + m));
+        }
+        // In the value, then spilled with the next one: minutes 0-9 and 50-72.
+        for (int m = 0; m < 10; m++) {
+            send(click("c" + m, "u", start + m * 60_000L, "ch" + m));
+        }
+        for (int m = 50; m <= 72; m++) {
+            send(click("c" + m, "u", start + m * 60_000L, "ch" + m));
+        }
+        assertThat(stateOf("u").heldSpilled).isTrue();
+
+        // Minutes 0-9 are spilled instants, each released by its own timer; minutes 50-72 stay
+        // spilled, ahead of the watermark.
+        harness.processWatermark(start + 45 * 60_000L);
+        assertThat(lastRow().clicks).isEqualTo(42);
+        assertThat(lastRow().acquisitionChannel).isEqualTo("ch0");
+        assertThat(lastRow().lastActiveAt).isEqualTo(start + 41 * 60_000L);
+        // A row per spilled instant (10). The heap's events, under the job's operator, are
+        // released after the timers, all at once (one row: the spilled instants they must follow
+        // were released already); with a timer each, an instant at a time (32).
+        assertThat(rows()).hasSize(waitingEventsHaveTimers() ? 42 : 11);
+
+        harness.processWatermark(start + 80 * 60_000L);
+        assertThat(lastRow().clicks).isEqualTo(65);
+        assertThat(held("u")).isZero();
+    }
+
+    @Test
     void aSpilledUserAtTheEndOfTimeIsAppliedWholeWithOneRow() throws Exception {
         harness.processBroadcastElement(JobControl.clockEnd(day(3), false), 0);
         int n = 2 * UserRetentionFunction.HELD_IN_VALUE + 3;

@@ -73,9 +73,10 @@ import java.util.Map;
  * at the last instant that changed something (and, should the timer be later than status changes
  * after the last event, one at each of those, as their own timers would give). The counted event
  * ids are forgotten whenever a timer moves the user's clock past their horizon, so they need no
- * timer of their own. A timer that became too early (the user was active since, or its events were
- * applied by an earlier timer) is left to fire and find nothing, which costs less than a timer
- * deletion per event.
+ * timer of their own. A status timer that new activity made wrong is deleted and armed at the new
+ * instant: left, it would fire only to read the user's value and find nothing to do. It is left
+ * when another of the user's timers shares its instant (Flink's timers are a set per key and
+ * instant), as is a timer at held events an earlier timer applied: those fire and find nothing.
  *
  * <p>Control (broadcast): the end of the clock (a backfill: nothing after it is applied; with
  * --as-of every user also gets a row evaluated at it) and the BG/NBD parameters, which a live job
@@ -336,7 +337,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         // No sweep timers: the status timers touch the state until the user has churned, 90 days
         // after their last event, far beyond the dedup horizon.
         forgetExpiredIds(state);
-        rearmStatusTimer(state, timestamp, control.clockEnd, timers);
+        rearmStatusTimer(state, timestamp, control, timers, userId);
         if (control.evaluateAtClockEnd && timestamp == control.clockEnd) {
             changedAt = timestamp; // every user gets a row evaluated at --as-of
         }
@@ -464,15 +465,46 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
     }
 
-    private void rearmStatusTimer(UserRetentionState state, long now, long clockEnd, TimerService timers) {
+    /**
+     * Arms the status timer at the user's next status change. A timer armed for an earlier
+     * estimate (new activity moved the change later, or a shorter rhythm earlier) is deleted when
+     * no other purpose shares its instant; left, it would fire, read the user's value and find
+     * nothing to do. Most events move the next change, so most would leave one behind.
+     */
+    private void rearmStatusTimer(UserRetentionState state, long now, JobControl control, TimerService timers,
+                                  String userId) {
         if (state.statusTimer <= now) {
             state.statusTimer = RetentionRules.NEVER;
         }
         long next = calculator.nextChangeAfter(state, state.clock);
-        if (next < state.statusTimer && next <= clockEnd) {
+        if (next > control.clockEnd || next == state.statusTimer) {
+            return; // beyond the clock's end the armed timer, if any, fires and finds nothing, as before
+        }
+        if (state.statusTimer != RetentionRules.NEVER && statusTimerAlone(state, control, userId)) {
+            timers.deleteEventTimeTimer(state.statusTimer);
+            state.statusTimer = RetentionRules.NEVER;
+        } else if (next > state.statusTimer) {
+            return; // shared with another purpose: it fires, finds nothing of the status, and re-arms it
+        }
+        if (next != RetentionRules.NEVER) {
             EventTimers.register(timers, next);
             state.statusTimer = next;
         }
+    }
+
+    /**
+     * Whether nothing but the status needs the user's timer at {@code state.statusTimer}: Flink's
+     * timers are a set per key and instant, and a deletion takes the instant from every purpose.
+     * Events held in the value have a timer at their earliest, spilled ones one at each of their
+     * instants (not looked up: while spilled the status timer is left), the heap's earliest one
+     * when the operator does not release them, and a backfill with --as-of one at the clock's end.
+     */
+    private boolean statusTimerAlone(UserRetentionState state, JobControl control, String userId) {
+        long at = state.statusTimer;
+        return at != state.heldTimer
+                && !state.heldSpilled
+                && (heapReleasedAtWatermarks || at != pending.earliestTime(userId))
+                && !(control.evaluateAtClockEnd && at == control.clockEnd);
     }
 
     /** Routes what the calculator produces to the side outputs and counts transitions. */

@@ -66,7 +66,28 @@ class UserRetentionFunctionTest {
     }
 
     private UserRetentionFunction newFunction(int maxWaitingOnHeap) {
-        return new UserRetentionFunction(RetentionSettings.builder().maxWaitingOnHeap(maxWaitingOnHeap).build());
+        return new TimerCountingFunction(RetentionSettings.builder().maxWaitingOnHeap(maxWaitingOnHeap).build());
+    }
+
+    /** The function, counting the times it is called as a timer (the operator's releases included). */
+    static final class TimerCountingFunction extends UserRetentionFunction {
+        private static final long serialVersionUID = 1L;
+        int firings;
+
+        TimerCountingFunction(RetentionSettings settings) {
+            super(settings);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, org.apache.flink.util.Collector<UserRetentionRow> out)
+                throws Exception {
+            firings++;
+            super.onTimer(timestamp, ctx, out);
+        }
+    }
+
+    private int firings() {
+        return ((TimerCountingFunction) function).firings;
     }
 
     @BeforeEach
@@ -560,7 +581,7 @@ class UserRetentionFunctionTest {
     }
 
     @Test
-    void aStatusTimerLeftBehindByNewActivityFiresHarmlessly() throws Exception {
+    void newActivityMovesTheNextStatusChangeLater() throws Exception {
         send(click("e1", "u", day(0)));
         harness.processWatermark(day(0));
         send(click("e2", "u", day(5)));
@@ -570,7 +591,7 @@ class UserRetentionFunctionTest {
         harness.processWatermark(day(7));
         assertThat(rows()).hasSize(rowsBefore + 1);
         assertThat(lastRow().status).isEqualTo("active");
-        // The day 14 timer armed at day 0 fires too, but the user was active on day 5: no change, no row.
+        // Day 14, 14 days after day 0: the user was active on day 5, so no change and no row.
         harness.processWatermark(day(14));
         assertThat(rows()).hasSize(rowsBefore + 1);
         harness.processWatermark(day(19));
@@ -579,6 +600,46 @@ class UserRetentionFunctionTest {
         // active days 0 and 5 (fewer than 3): risk_after 14 days from day 5 = day 19
         assertThat(transitions()).contains("u:active->at_risk@2025-01-20T00:00:00Z")
                 .doesNotContain("u:active->at_risk@2025-01-15T00:00:00Z");
+    }
+
+    @Test
+    void aStatusTimerMovedLaterByNewActivityIsDeletedNotLeftToFire() throws Exception {
+        send(click("e1", "u", day(0)));
+        harness.processWatermark(day(0));
+        harness.processWatermark(day(7)); // new -> active; at_risk armed at day 14 (risk_after 14 days)
+        send(click("e2", "u", day(8)));
+        harness.processWatermark(day(8)); // active on days 0 and 8: at_risk now at day 22
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        int firingsBefore = firings();
+
+        harness.processWatermark(day(21));
+        // Nothing fired at day 14: a timer left there would have read the user's value for nothing.
+        assertThat(firings()).isEqualTo(firingsBefore);
+        assertThat(lastRow().status).isEqualTo("active");
+        harness.processWatermark(day(22));
+        assertThat(firings()).isEqualTo(firingsBefore + 1);
+        assertThat(transitions()).containsExactly(
+                "u:null->new@2025-01-01T00:00:00Z", "u:new->active@2025-01-08T00:00:00Z",
+                "u:active->at_risk@2025-01-23T00:00:00Z");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1); // dormant, armed by that firing
+    }
+
+    @Test
+    void aStatusTimerSharingItsInstantWithAWaitingEventIsKeptForThatEvent() throws Exception {
+        send(click("e1", "u", day(0)));
+        harness.processWatermark(day(7)); // active; at_risk armed at day 14
+        // An event exactly at the status timer's instant waits (in the value with the heap limit 0,
+        // with a timer of its own at the same instant), and an earlier one moves at_risk later.
+        send(click("e14", "u", day(14)));
+        send(click("e10", "u", day(10)));
+        harness.processWatermark(day(10));
+        assertThat(held("u")).isEqualTo(1);
+
+        harness.processWatermark(day(14));
+        // Whoever armed the day-14 timer, it still fires for the event waiting there.
+        assertThat(held("u")).isZero();
+        assertThat(lastRow().clicks).isEqualTo(3);
+        assertThat(lastRow().asOf).isEqualTo(day(14));
     }
 
     @Test

@@ -478,7 +478,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
         long next = calculator.nextChangeAfter(state, state.clock);
         if (next > control.clockEnd || next == state.statusTimer) {
-            return; // beyond the clock's end the armed timer, if any, fires and finds nothing, as before
+            // Armed there already; or the change is beyond the clock's end, where no timer is
+            // armed and the one armed before, if any, is left to fire and find nothing.
+            return;
         }
         if (state.statusTimer != RetentionRules.NEVER && statusTimerAlone(state, control, userId)) {
             timers.deleteEventTimeTimer(state.statusTimer);

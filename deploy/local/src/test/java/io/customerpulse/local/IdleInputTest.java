@@ -17,8 +17,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import picocli.CommandLine;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,17 +89,10 @@ class IdleInputTest {
     }
 
     private static RetentionJob job(String jdbcUrl, String groupId, List<String> extra) throws Exception {
-        RetentionJob job = new RetentionJob();
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "--bootstrap-servers", STACK.kafka().bootstrapServers(),
-                "--jdbc-url", jdbcUrl, "--jdbc-user", LocalPostgres.APP_USER,
-                "--group-id", groupId, "--allowed-lateness", "1s", "--idle-timeout", "2s",
-                "--checkpoint-interval", "5s", "--checkpoint-dir", STACK.directory("cp-" + groupId).toUri().toString(),
-                "--flush-interval", "200ms", "--parallelism", "1"));
-        args.addAll(extra);
-        new CommandLine(job).parseArgs(args.toArray(String[]::new));
-        job.jdbc.password = STACK.postgres().appTarget().password();
-        return job;
+        List<String> options = new java.util.ArrayList<>(List.of("--allowed-lateness", "1s", "--idle-timeout", "2s",
+                "--checkpoint-interval", "5s", "--flush-interval", "200ms", "--parallelism", "1"));
+        options.addAll(extra);
+        return STACK.liveJob(new RetentionJob(), jdbcUrl, groupId, options);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

@@ -2,15 +2,29 @@ package io.customerpulse.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.customerpulse.ingest.IngestRouter;
+
 import org.apache.flink.api.common.JobID;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where a running job's event-time clock stands, from Flink's REST API. */
+/** Where a running job stands: the records it has read, and its event-time clock from Flink's REST API. */
 final class JobClock {
     private JobClock() {}
+
+    /** Waits until {@code job} has read {@code published} records (its own accumulator). */
+    static void awaitAllRead(LocalFlink flink, JobID job, long published) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (flink.accumulators(job).get(IngestRouter.RECORDS_READ) instanceof Number n && n.longValue() >= published) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("Job " + job + " did not read all " + published + " records");
+    }
 
     /**
      * Waits until every operator of {@code job} has received a watermark at or after {@code time}:

@@ -12,7 +12,6 @@ import io.customerpulse.generator.NoisyTraffic;
 import io.customerpulse.generator.TrafficGenerator;
 import io.customerpulse.history.HistoryWriter;
 import io.customerpulse.ingest.DeadLetterKafkaSerializer;
-import io.customerpulse.ingest.IngestRouter;
 import io.customerpulse.reach.ReachJob;
 import io.customerpulse.retention.RetentionJob;
 import io.customerpulse.sink.JdbcTarget;
@@ -81,8 +80,8 @@ class LiveEqualsBackfillTest {
         try (LocalFlink flink = LocalFlink.start(4)) {
             JobID retention = flink.submit(live(new RetentionJob(), postgres));
             JobID reach = flink.submit(live(new ReachJob(), postgres));
-            awaitAllRead(flink, retention, published);
-            awaitAllRead(flink, reach, published);
+            JobClock.awaitAllRead(flink, retention, published);
+            JobClock.awaitAllRead(flink, reach, published);
             JobClock.awaitReached(flink, retention, newest);
             JobClock.awaitReached(flink, reach, newest);
             Tables.awaitStable(postgres.appTarget());
@@ -182,16 +181,5 @@ class LiveEqualsBackfillTest {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static void awaitAllRead(LocalFlink flink, JobID job, long published) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (System.currentTimeMillis() < deadline) {
-            Object read = flink.accumulators(job).get(IngestRouter.RECORDS_READ);
-            if (read instanceof Number n && n.longValue() >= published) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("Job " + job + " did not read all " + published + " records");
-    }
 
 }

@@ -6,8 +6,12 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import picocli.CommandLine;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A real Kafka broker with the event topics and a real PostgreSQL for a test class:
@@ -61,6 +65,23 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     public LocalPostgres postgres() {
         return postgres;
+    }
+
+    /**
+     * {@code job} configured to read this stack's topics as consumer group {@code groupId} and
+     * write to {@code jdbcUrl} (as the app user), checkpointing into a directory of its own, with
+     * {@code options} on top (lateness, intervals, parallelism, ...).
+     */
+    public <J extends io.customerpulse.cli.PulseJob> J liveJob(J job, String jdbcUrl, String groupId, List<String> options)
+            throws java.io.IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--jdbc-url", jdbcUrl, "--jdbc-user", LocalPostgres.APP_USER, "--group-id", groupId,
+                "--checkpoint-dir", directory("cp-" + groupId).toUri().toString()));
+        args.addAll(options);
+        new CommandLine(job).parseArgs(args.toArray(String[]::new));
+        job.jdbc.password = postgres.appTarget().password();
+        return job;
     }
 
     /** A fresh directory for checkpoints and the like. */

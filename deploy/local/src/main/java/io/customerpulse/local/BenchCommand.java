@@ -108,6 +108,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Events/s of the latency run. Default: half of the rate the job sustains live, measured first.")
     double latencyRate;
 
+    @Option(names = "--job-option", paramLabel = "<option>",
+            description = "An option for the jobs the bench runs from Kafka (live, latency, state; not the SQL job or the "
+                    + "backfill), attached with '=': --job-option=--max-split-drift=12h. Repeatable; each must be an "
+                    + "option of every such job the selected figures run. Default: the jobs' defaults.")
+    List<String> jobOptions = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "<file>", description = "Where the JSON goes. Default: .pulse/bench/bench-<time>.json.")
     Path outFile;
 
@@ -426,6 +432,7 @@ public final class BenchCommand implements Callable<Integer> {
                 "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
                 "--max-ahead", "3650d", "--parallelism", Integer.toString(parallelism)));
         args.addAll(extra);
+        args.addAll(jobOptions);
         new CommandLine(job).parseArgs(args.toArray(String[]::new));
         job.jdbc.password = postgres.appTarget().password();
         return job;

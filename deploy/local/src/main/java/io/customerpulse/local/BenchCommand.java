@@ -34,6 +34,7 @@ import org.apache.flink.table.api.TableEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -108,10 +109,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Events/s of the latency run. Default: half of the rate the job sustains live, measured first.")
     double latencyRate;
 
-    @Option(names = "--job-option", paramLabel = "<option>",
-            description = "An option for the jobs the bench runs from Kafka (live, latency, state; not the SQL job or the "
-                    + "backfill), attached with '=': --job-option=--max-split-drift=12h. Repeatable; each must be an "
-                    + "option of every such job the selected figures run. Default: the jobs' defaults.")
+    @Parameters(arity = "0..*", paramLabel = "<job option>",
+            description = "After --: options for the jobs the bench runs from Kafka (live, latency, state; not the SQL "
+                    + "job or the backfill), e.g. -- --max-split-drift 12h. Each must be an option of every such job the "
+                    + "selected figures run. Default: the jobs' defaults.")
     List<String> jobOptions = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "<file>", description = "Where the JSON goes. Default: .pulse/bench/bench-<time>.json.")

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Watches how many records a bench run's jobs have read. A run is given as long as it keeps
- * reading, not a fixed deadline: the 10^7-user point of {@code --full} reads 10^8 events, an hour
- * and a half or more here, while a job that stopped reading should end the run within minutes. And
+ * reading, not a fixed deadline: the 10^7-user point of {@code --full} reads 10^8 events, more
+ * than two hours here, while a job that stopped reading should end the run within minutes. And
  * a long run says how far it got, once a {@code reportEvery}, with the rate since the line before,
  * so that whoever waits for it sees the rate as the state grows.
  */

@@ -24,14 +24,4 @@ public class LiveClockOptions {
                     + "allowed lateness), so statuses keep changing on time when no events arrive at all. Replayed history "
                     + "never triggers it. Default: off (event time moves only with events).")
     public Duration wallClockHeartbeat;
-
-    @Option(names = "--max-split-drift", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
-            description = "Replays of a backlog from Kafka: pause a partition whose event-time clock runs more than this "
-                    + "ahead of the slowest partition (Flink's watermark alignment, announced every second). Kafka hands "
-                    + "out a backlog in equal bytes per partition, so the sparse topics (purchases, shares) run days of "
-                    + "event time ahead of the clicks and their events wait in the job, beyond --max-waiting-on-heap in "
-                    + "RocksDB; with this they wait in Kafka. It also caps a replay at about this much event time per "
-                    + "second: choose it above the job's events/s divided by the traffic's events per second of event "
-                    + "time. Not with --history. Default: off.")
-    public Duration maxSplitDrift;
 }

@@ -89,16 +89,4 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
                         System::currentTimeMillis))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp());
     }
-
-    /**
-     * {@link #strategy} with Flink's watermark alignment: a partition more than {@code maxDrift}
-     * ahead of the slowest one in {@code group} (the source's partitions, across its subtasks) is
-     * paused until the others catch up, with the combined clock announced every second (Flink's
-     * default). {@code maxDrift} null: no alignment.
-     */
-    public static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat,
-                                                           String group, Duration maxDrift) {
-        WatermarkStrategy<IngestRecord> strategy = strategy(allowedLateness, idleTimeout, heartbeat);
-        return maxDrift == null ? strategy : strategy.withWatermarkAlignment(group, maxDrift);
-    }
 }

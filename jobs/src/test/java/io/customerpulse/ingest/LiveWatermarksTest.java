@@ -129,17 +129,4 @@ class LiveWatermarksTest {
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(Long.toString(T0 - 300_000 - 1));
     }
-
-    @Test
-    void aSplitDriftAlignsTheSourcesPartitionsInItsGroupAnnouncedEverySecond() {
-        var aligned = LiveWatermarks.strategy(LATENESS, IDLE, null, "customer-pulse-retention-kafka-events", Duration.ofHours(12))
-                .getAlignmentParameters();
-        assertThat(aligned.isEnabled()).isTrue();
-        assertThat(aligned.getWatermarkGroup()).isEqualTo("customer-pulse-retention-kafka-events");
-        assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(12 * 3_600_000L);
-        assertThat(aligned.getUpdateInterval()).isEqualTo(1_000L);
-
-        assertThat(LiveWatermarks.strategy(LATENESS, IDLE, null, "customer-pulse-retention-kafka-events", null)
-                .getAlignmentParameters().isEnabled()).isFalse();
-    }
 }

@@ -111,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "<job option>",
             description = "After --: options for the jobs the bench runs from Kafka (live, latency, state; not the SQL "
-                    + "job or the backfill), e.g. -- --max-split-drift 12h. Each must be an option of every such job the "
+                    + "job or the backfill), e.g. -- --max-waiting-on-heap 500000. Each must be an option of every such job the "
                     + "selected figures run. Default: the jobs' defaults.")
     List<String> jobOptions = new ArrayList<>();
 

@@ -110,9 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
     double latencyRate;
 
     @Parameters(arity = "0..*", paramLabel = "<job option>",
-            description = "After --: options for the jobs the bench runs from Kafka (live, latency, state; not the SQL "
-                    + "job or the backfill), e.g. -- --max-waiting-on-heap 500000. Each must be an option of every such job the "
-                    + "selected figures run. Default: the jobs' defaults.")
+            description = "After --: options for the jobs the bench runs from Kafka (live, latency, state) and for the "
+                    + "sink settings of sink_rows; not the SQL job or the backfill. E.g. -- --max-waiting-on-heap 500000. "
+                    + "Each must be an option of every such job the selected figures run. Default: the jobs' defaults.")
     List<String> jobOptions = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "<file>", description = "Where the JSON goes. Default: .pulse/bench/bench-<time>.json.")

@@ -114,14 +114,8 @@ class HistoryThenLiveTest {
      * backfill's. The default, 1 minute, leaves production more room.
      */
     private static <J extends PulseJob> J live(J job, Path history, long handOver) throws Exception {
-        new CommandLine(job).parseArgs(
+        return STACK.liveJob(job, STACK.postgres().jdbcUrl(), job.jobName(), List.of(
                 "--history", history.toString(), "--history-end", Instant.ofEpochMilli(handOver).toString(),
-                "--bootstrap-servers", STACK.kafka().bootstrapServers(),
-                "--jdbc-url", STACK.postgres().jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
-                "--idle-timeout", "20s", "--checkpoint-interval", "2s",
-                "--checkpoint-dir", STACK.directory("checkpoints").toUri().toString(),
-                "--flush-interval", "200ms", "--parallelism", "2");
-        job.jdbc.password = STACK.postgres().appTarget().password();
-        return job;
+                "--idle-timeout", "20s", "--checkpoint-interval", "2s", "--flush-interval", "200ms", "--parallelism", "2"));
     }
 }

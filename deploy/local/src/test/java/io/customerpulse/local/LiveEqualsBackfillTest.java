@@ -111,14 +111,8 @@ class LiveEqualsBackfillTest {
     }
 
     private static <J extends PulseJob> J live(J job, LocalPostgres postgres) throws Exception {
-        new CommandLine(job).parseArgs(
-                "--bootstrap-servers", STACK.kafka().bootstrapServers(),
-                "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER,
-                "--allowed-lateness", "5m", "--idle-timeout", "3s",
-                "--checkpoint-interval", "2s", "--checkpoint-dir", STACK.directory("checkpoints").toUri().toString(),
-                "--flush-interval", "200ms", "--parallelism", "2");
-        job.jdbc.password = postgres.appTarget().password();
-        return job;
+        return STACK.liveJob(job, postgres.jdbcUrl(), job.jobName(), List.of("--allowed-lateness", "5m", "--idle-timeout", "3s",
+                "--checkpoint-interval", "2s", "--flush-interval", "200ms", "--parallelism", "2"));
     }
 
     private static void backfill(List<NoisyTraffic.WireRecord> history, Set<String> refusedAsLate, String only,
@@ -180,6 +174,4 @@ class LiveEqualsBackfillTest {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
-
-
 }

@@ -13,13 +13,12 @@ import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import picocli.CommandLine;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 /** A live retention job uses a newly fitted model for the rows it writes next, without a restart. */
@@ -33,12 +32,8 @@ class ModelPickupTest {
     @Test
     void aNewFitIsUsedFromThenOn() throws Exception {
         LocalPostgres pg = STACK.postgres();
-        RetentionJob job = new RetentionJob();
-        new CommandLine(job).parseArgs("--bootstrap-servers", STACK.kafka().bootstrapServers(),
-                "--jdbc-url", pg.jdbcUrl(), "--jdbc-user", LocalPostgres.APP_USER, "--allowed-lateness", "1m",
-                "--idle-timeout", "2s", "--model-refresh", "1s", "--flush-interval", "200ms", "--parallelism", "1",
-                "--checkpoint-dir", STACK.directory("checkpoints").toUri().toString());
-        job.jdbc.password = pg.appTarget().password();
+        RetentionJob job = STACK.liveJob(new RetentionJob(), pg.jdbcUrl(), "model-pickup", List.of("--allowed-lateness", "1m",
+                "--idle-timeout", "2s", "--model-refresh", "1s", "--flush-interval", "200ms", "--parallelism", "1"));
         try (LocalFlink flink = LocalFlink.start(2);
              EventPublisher publisher = new EventPublisher(STACK.kafka().bootstrapServers(), LocalStackExtension.TOPICS, new Properties())) {
             JobID id = flink.submit(job);

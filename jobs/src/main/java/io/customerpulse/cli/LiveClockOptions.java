@@ -20,8 +20,20 @@ public class LiveClockOptions {
 
     @Option(names = "--wall-clock-heartbeat", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
             description = "Live traffic only: when a partition whose newest event arrived within the allowed lateness of "
-                    + "its event time has been silent this long, its event-time clock follows the wall clock (minus the "
+                    + "its event time has been silent this long (not counting time Flink held it back: backpressure, "
+                    + "--max-split-drift), its event-time clock follows the wall clock (minus the "
                     + "allowed lateness), so statuses keep changing on time when no events arrive at all. Replayed history "
                     + "never triggers it. Default: off (event time moves only with events).")
     public Duration wallClockHeartbeat;
+
+    @Option(names = "--max-split-drift", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
+            description = "Catching up on a backlog in Kafka: pause a partition whose event-time clock runs more than "
+                    + "this ahead of the slowest partition (Flink's watermark alignment, announced every 100 ms). Kafka "
+                    + "hands out a backlog in equal bytes per partition, so the sparse topics (purchases, shares) run "
+                    + "days of event time ahead of the clicks and their events wait in the job, beyond "
+                    + "--max-waiting-on-heap in the users' state; with this they wait in Kafka. It also caps the catch-up "
+                    + "at about ten times this much event time per second of wall clock: choose it above a tenth of the "
+                    + "job's events/s divided by the traffic's events per second of event time, and small enough that "
+                    + "this much of the sparse topics' traffic fits on the heap. Not with --history. Default: off.")
+    public Duration maxSplitDrift;
 }

@@ -4,6 +4,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.util.clock.RelativeClock;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -24,8 +25,14 @@ import java.time.Duration;
  *       not overtaken by the wall clock.
  * </ul>
  *
- * Refused records (no event time) reset the idle timer but never move the clock. The wall clock is
- * injectable for tests.
+ * Refused records (no event time) reset the idle timer but never move the clock. The heartbeat's
+ * silence is counted on Flink's input-activity clock of the partition, which stands still while
+ * Flink holds the partition back (backpressure, or a pause for watermark alignment,
+ * {@code --max-split-drift}): such a partition is waiting, not silent, and moving its clock along
+ * the wall would make its waiting events late. Idleness stays on the wall clock, so that a partition
+ * with no traffic never holds the clock back through a long catch-up, which is backpressured from
+ * start to end; a partition paused for alignment is ahead of the slowest, so dropping out of the
+ * clock for a while lets nothing through late. Both clocks are injectable for tests.
  */
 public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     /** Milliseconds of the wall clock; {@link System#currentTimeMillis()} in a job. */
@@ -37,25 +44,35 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     private final long idleTimeoutMs;
     private final long heartbeatMs;
     private final WallClock wall;
+    private final RelativeClock activity;
 
     private long newestEventTime = Long.MIN_VALUE;
     private boolean live;
     private long lastRecordAt;
+    private long lastRecordActive;
     private boolean idle;
 
-    /** {@code heartbeat} null: no wall-clock heartbeat (event time moves only with events). */
-    public LiveWatermarks(Duration allowedLateness, Duration idleTimeout, Duration heartbeat, WallClock wall) {
+    /**
+     * {@code heartbeat} null: no wall-clock heartbeat (event time moves only with events).
+     * {@code activity}: the partition's input-activity clock, which the heartbeat's silence is
+     * measured on.
+     */
+    public LiveWatermarks(Duration allowedLateness, Duration idleTimeout, Duration heartbeat, WallClock wall,
+                          RelativeClock activity) {
         this.latenessMs = allowedLateness.toMillis();
         this.idleTimeoutMs = idleTimeout.toMillis();
         this.heartbeatMs = heartbeat == null ? -1 : heartbeat.toMillis();
         this.wall = wall;
+        this.activity = activity;
         this.lastRecordAt = wall.millis();
+        this.lastRecordActive = activity.relativeTimeMillis();
     }
 
     @Override
     public void onEvent(IngestRecord record, long eventTimestamp, WatermarkOutput output) {
         long now = wall.millis();
         lastRecordAt = now;
+        lastRecordActive = activity.relativeTimeMillis();
         if (record.isEvent() && eventTimestamp >= newestEventTime) {
             newestEventTime = eventTimestamp;
             live = now - eventTimestamp <= latenessMs;
@@ -65,11 +82,13 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = wall.millis();
-        long silentFor = now - lastRecordAt;
         long watermark = newestEventTime == Long.MIN_VALUE ? Long.MIN_VALUE : newestEventTime - latenessMs - 1;
-        if (heartbeatMs >= 0 && live && silentFor >= heartbeatMs) {
-            watermark = Math.max(watermark, now - latenessMs - 1);
-        } else if (silentFor >= idleTimeoutMs) {
+        if (heartbeatMs >= 0 && live) {
+            // Never idle: once really silent, its clock follows the wall clock instead.
+            if (activity.relativeTimeMillis() - lastRecordActive >= heartbeatMs) {
+                watermark = Math.max(watermark, now - latenessMs - 1);
+            }
+        } else if (now - lastRecordAt >= idleTimeoutMs) {
             if (!idle) {
                 output.markIdle();
                 idle = true;
@@ -86,7 +105,28 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     public static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat) {
         return WatermarkStrategy
                 .<IngestRecord>forGenerator(context -> new LiveWatermarks(allowedLateness, idleTimeout, heartbeat,
-                        System::currentTimeMillis))
+                        System::currentTimeMillis, context.getInputActivityClock()))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp());
+    }
+
+    /**
+     * How often the aligned clock is announced to the source's subtasks (and they report theirs).
+     * Each announcement lets every partition read up to the slowest one's clock plus the drift, so
+     * a replay reads at most the drift of event time per announcement: every 100 ms instead of
+     * Flink's default second lifts that cap tenfold, at a few small messages between the source's
+     * subtasks and the job manager per announcement. It also shortens the job's first interval, in
+     * which nothing has been announced and Flink reads without alignment.
+     */
+    static final Duration ALIGNMENT_ANNOUNCED_EVERY = Duration.ofMillis(100);
+
+    /**
+     * {@link #strategy} with Flink's watermark alignment: a partition more than {@code maxDrift}
+     * ahead of the slowest one in {@code group} (the source's partitions, across its subtasks) is
+     * paused until the others catch up. {@code maxDrift} null: no alignment.
+     */
+    public static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat,
+                                                           String group, Duration maxDrift) {
+        WatermarkStrategy<IngestRecord> strategy = strategy(allowedLateness, idleTimeout, heartbeat);
+        return maxDrift == null ? strategy : strategy.withWatermarkAlignment(group, maxDrift, ALIGNMENT_ANNOUNCED_EVERY);
     }
 }

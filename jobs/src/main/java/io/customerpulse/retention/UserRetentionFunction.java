@@ -134,6 +134,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
 
     private transient Counter eventsApplied;
     private transient Counter eventsSpilled;
+    private transient Counter eventsBeyondHeap;
     private transient Counter idsSpilled;
     private transient Counter eventsAfterClockEnd;
     private transient org.apache.flink.api.common.accumulators.LongCounter eventsAfterClockEndTotal;
@@ -157,6 +158,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
         eventsSpilled = metrics.counter("heldEventsSpilled");
+        eventsBeyondHeap = metrics.counter("eventsBeyondHeap");
         idsSpilled = metrics.counter("countedIdsSpilled");
         eventsAfterClockEnd = metrics.counter("eventsAfterClockEnd");
         eventsAfterClockEndTotal = getRuntimeContext().getLongCounter(EVENTS_AFTER_CLOCK_END);
@@ -213,6 +215,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
                 EventTimers.register(timers, event.eventTime);
             }
             return;
+        }
+        if (!late && pending.size() >= settings.maxWaitingOnHeap) {
+            eventsBeyondHeap.inc();
         }
         holdInState(event, ctx, pendingOfUser != null && pendingOfUser.holdsCopyOf(event));
     }

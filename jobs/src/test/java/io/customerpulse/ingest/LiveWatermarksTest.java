@@ -7,6 +7,7 @@ import io.customerpulse.events.PulseEvent;
 
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -43,10 +44,23 @@ class LiveWatermarksTest {
     }
 
     private final long[] wall = {T0};
+    /** Milliseconds the partition was paused by Flink (alignment, backpressure): its activity clock stood still. */
+    private final long[] paused = {0};
     private final Recorded out = new Recorded();
 
     private LiveWatermarks generator(Duration heartbeat) {
-        return new LiveWatermarks(LATENESS, IDLE, heartbeat, () -> wall[0]);
+        RelativeClock activity = new RelativeClock() {
+            @Override
+            public long relativeTimeMillis() {
+                return wall[0] - paused[0];
+            }
+
+            @Override
+            public long relativeTimeNanos() {
+                return relativeTimeMillis() * 1_000_000;
+            }
+        };
+        return new LiveWatermarks(LATENESS, IDLE, heartbeat, () -> wall[0], activity);
     }
 
     private static IngestRecord event(long time) {
@@ -128,5 +142,50 @@ class LiveWatermarksTest {
         wall[0] += 20;
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(Long.toString(T0 - 300_000 - 1));
+    }
+
+    @Test
+    void aLivePartitionHeldBackByFlinkKeepsItsClockUntilItIsReallySilent() {
+        // Held back (backpressure, an alignment pause) for longer than the heartbeat and the idle
+        // timeout: its events are still to come, so its clock neither follows the wall nor drops out.
+        LiveWatermarks g = generator(Duration.ofSeconds(30));
+        g.onEvent(event(T0 - 2_000), T0 - 2_000, out); // live traffic
+        wall[0] += Duration.ofMinutes(5).toMillis();
+        paused[0] += Duration.ofMinutes(5).toMillis() - 1_000;
+        g.onPeriodicEmit(out);
+        assertThat(out.calls).containsExactly(Long.toString(T0 - 2_000 - 300_000 - 1));
+        // Once let go, silence counts again: the heartbeat after 30 s of it.
+        wall[0] += 28_000; // silent 29 s in all
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(T0 - 2_000 - 300_000 - 1));
+        wall[0] += 1_000;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(Long.toString(wall[0] - 300_000 - 1));
+        assertThat(out.calls).doesNotContain("idle");
+    }
+
+    @Test
+    void withoutHeartbeatAPartitionHeldBackStillGoesIdleByTheWallClock() {
+        // A partition with no traffic must not hold the clock through a catch-up that is
+        // backpressured from start to end; one paused for alignment is ahead, so nothing comes late.
+        LiveWatermarks g = generator(null);
+        g.onEvent(event(T0), T0, out);
+        wall[0] += IDLE.toMillis();
+        paused[0] += IDLE.toMillis();
+        g.onPeriodicEmit(out);
+        assertThat(out.calls).containsExactly("idle");
+    }
+
+    @Test
+    void aSplitDriftAlignsTheSourcesPartitionsInItsGroupAnnouncedTenTimesASecond() {
+        var aligned = LiveWatermarks.strategy(LATENESS, IDLE, null, "customer-pulse-retention-kafka-events", Duration.ofHours(12))
+                .getAlignmentParameters();
+        assertThat(aligned.isEnabled()).isTrue();
+        assertThat(aligned.getWatermarkGroup()).isEqualTo("customer-pulse-retention-kafka-events");
+        assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(12 * 3_600_000L);
+        assertThat(aligned.getUpdateInterval()).isEqualTo(100L);
+
+        assertThat(LiveWatermarks.strategy(LATENESS, IDLE, null, "customer-pulse-retention-kafka-events", null)
+                .getAlignmentParameters().isEnabled()).isFalse();
     }
 }

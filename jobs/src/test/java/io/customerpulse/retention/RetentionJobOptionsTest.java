@@ -33,4 +33,15 @@ class RetentionJobOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1");
     }
+
+    @Test
+    void aSplitDriftIsRefusedWithHistoryFilesWhoseReadersCannotPause() {
+        RetentionJob job = new RetentionJob();
+        new CommandLine(job).parseArgs("--history", "history.jsonl.gz", "--history-end", "2025-01-01T00:00:00Z",
+                "--max-split-drift", "1h");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> job.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max-split-drift");
+    }
 }

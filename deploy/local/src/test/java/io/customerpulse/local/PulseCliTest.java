@@ -45,7 +45,7 @@ class PulseCliTest {
     @Test
     void theLiveClockOptionsAreNotABackfillsToTake() {
         // A backfill refuses nothing as late and has no idle partitions: these would do nothing.
-        for (String option : new String[] {"--allowed-lateness", "--idle-timeout", "--wall-clock-heartbeat"}) {
+        for (String option : new String[] {"--allowed-lateness", "--idle-timeout", "--wall-clock-heartbeat", "--max-split-drift"}) {
             Run run = run("backfill", option, "1m", "--input", "x.jsonl");
             assertThat(run.exitCode()).as(option).isEqualTo(2);
             assertThat(run.err()).as(option).startsWith("Unknown option");
@@ -55,9 +55,9 @@ class PulseCliTest {
     @Test
     void theBenchPassesWhatFollowsTheDoubleDashToTheJobs() {
         CommandLine line = PulseCli.commandLine();
-        line.parseArgs("bench", "--only", "retention_live", "--", "--max-waiting-on-heap", "500000");
+        line.parseArgs("bench", "--only", "retention_live", "--", "--max-split-drift", "12h");
         BenchCommand bench = line.getSubcommands().get("bench").getCommand();
-        assertThat(bench.jobOptions).containsExactly("--max-waiting-on-heap", "500000");
+        assertThat(bench.jobOptions).containsExactly("--max-split-drift", "12h");
         assertThat(bench.only).containsExactly(BenchCommand.Group.retention_live);
     }
 }

@@ -15,7 +15,8 @@ public class LiveClockOptions {
     public Duration allowedLateness;
 
     @Option(names = "--idle-timeout", defaultValue = "1m", converter = Converters.DurationConverter.class,
-            description = "A partition silent this long (wall clock) stops holding the event-time clock back. Default: ${DEFAULT-VALUE}.")
+            description = "A partition silent this long (wall clock; with --max-split-drift, not counting time Flink held "
+                    + "back a partition that has had events) stops holding the event-time clock back. Default: ${DEFAULT-VALUE}.")
     public Duration idleTimeout;
 
     @Option(names = "--wall-clock-heartbeat", paramLabel = "<duration>", converter = Converters.DurationConverter.class,

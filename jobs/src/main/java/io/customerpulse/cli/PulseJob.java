@@ -117,7 +117,7 @@ public abstract class PulseJob implements Callable<Integer> {
         } else {
             if (clock.maxSplitDrift != null) {
                 // The file source's readers cannot pause a split: alignment would fail the job at its first pause.
-                throw new IllegalArgumentException("--max-split-drift is for replays from Kafka, not with --history");
+                throw new IllegalArgumentException("--max-split-drift is for catching up from Kafka, not with --history: history files cannot be paused");
             }
             var watermarks = LiveWatermarks.strategy(clock.allowedLateness, clock.idleTimeout, clock.wallClockHeartbeat);
             ingested = env.fromSource(historyThenKafka(decoder), watermarks, "history, then kafka events",

@@ -29,10 +29,12 @@ import java.time.Duration;
  * silence is counted on Flink's input-activity clock of the partition, which stands still while
  * Flink holds the partition back (backpressure, or a pause for watermark alignment,
  * {@code --max-split-drift}): such a partition is waiting, not silent, and moving its clock along
- * the wall would make its waiting events late. Idleness stays on the wall clock, so that a partition
- * with no traffic never holds the clock back through a long catch-up, which is backpressured from
- * start to end; a partition paused for alignment is ahead of the slowest, so dropping out of the
- * clock for a while lets nothing through late. Both clocks are injectable for tests.
+ * the wall would make its waiting events late. Idleness is counted on the wall clock, so that a
+ * partition without traffic never holds the clock back through a catch-up, which is backpressured
+ * from start to end; with alignment, a partition that has had events counts it on the activity
+ * clock too, because Flink leaves idle partitions out when it resumes paused ones: a partition
+ * marked idle while paused would stay paused for good, its events unread. (A partition without
+ * events has no clock to pause it by.) Both clocks are injectable for tests.
  */
 public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     /** Milliseconds of the wall clock; {@link System#currentTimeMillis()} in a job. */
@@ -45,6 +47,7 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     private final long heartbeatMs;
     private final WallClock wall;
     private final RelativeClock activity;
+    private final boolean aligned;
 
     private long newestEventTime = Long.MIN_VALUE;
     private boolean live;
@@ -55,15 +58,16 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
     /**
      * {@code heartbeat} null: no wall-clock heartbeat (event time moves only with events).
      * {@code activity}: the partition's input-activity clock, which the heartbeat's silence is
-     * measured on.
+     * measured on. {@code aligned}: Flink's watermark alignment may pause the partition.
      */
     public LiveWatermarks(Duration allowedLateness, Duration idleTimeout, Duration heartbeat, WallClock wall,
-                          RelativeClock activity) {
+                          RelativeClock activity, boolean aligned) {
         this.latenessMs = allowedLateness.toMillis();
         this.idleTimeoutMs = idleTimeout.toMillis();
         this.heartbeatMs = heartbeat == null ? -1 : heartbeat.toMillis();
         this.wall = wall;
         this.activity = activity;
+        this.aligned = aligned;
         this.lastRecordAt = wall.millis();
         this.lastRecordActive = activity.relativeTimeMillis();
     }
@@ -88,7 +92,7 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
             if (activity.relativeTimeMillis() - lastRecordActive >= heartbeatMs) {
                 watermark = Math.max(watermark, now - latenessMs - 1);
             }
-        } else if (now - lastRecordAt >= idleTimeoutMs) {
+        } else if (silentForIdleness(now) >= idleTimeoutMs) {
             if (!idle) {
                 output.markIdle();
                 idle = true;
@@ -101,11 +105,22 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
         }
     }
 
+    private long silentForIdleness(long now) {
+        return aligned && newestEventTime != Long.MIN_VALUE
+                ? activity.relativeTimeMillis() - lastRecordActive
+                : now - lastRecordAt;
+    }
+
     /** The strategy the live jobs use: event time from the event, this generator per partition. */
     public static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat) {
+        return strategy(allowedLateness, idleTimeout, heartbeat, false);
+    }
+
+    private static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat,
+                                                            boolean aligned) {
         return WatermarkStrategy
                 .<IngestRecord>forGenerator(context -> new LiveWatermarks(allowedLateness, idleTimeout, heartbeat,
-                        System::currentTimeMillis, context.getInputActivityClock()))
+                        System::currentTimeMillis, context.getInputActivityClock(), aligned))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp());
     }
 
@@ -126,7 +141,9 @@ public final class LiveWatermarks implements WatermarkGenerator<IngestRecord> {
      */
     public static WatermarkStrategy<IngestRecord> strategy(Duration allowedLateness, Duration idleTimeout, Duration heartbeat,
                                                            String group, Duration maxDrift) {
-        WatermarkStrategy<IngestRecord> strategy = strategy(allowedLateness, idleTimeout, heartbeat);
-        return maxDrift == null ? strategy : strategy.withWatermarkAlignment(group, maxDrift, ALIGNMENT_ANNOUNCED_EVERY);
+        return maxDrift == null
+                ? strategy(allowedLateness, idleTimeout, heartbeat)
+                : strategy(allowedLateness, idleTimeout, heartbeat, true)
+                        .withWatermarkAlignment(group, maxDrift, ALIGNMENT_ANNOUNCED_EVERY);
     }
 }

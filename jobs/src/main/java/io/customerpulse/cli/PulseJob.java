@@ -107,19 +107,19 @@ public abstract class PulseJob implements Callable<Integer> {
     /** Wires the Kafka source (after history files, with --history), the dataflow and the dead-letter topic. */
     public void build(StreamExecutionEnvironment env) {
         EventDecoder decoder = new EventDecoder(eventTime.validator());
+        if (!history.isEmpty() && clock.maxSplitDrift != null) {
+            // The file source's readers cannot pause a split: alignment would fail the job at its first pause.
+            throw new IllegalArgumentException(
+                    "--max-split-drift is for catching up from Kafka, not with --history: history files cannot be paused");
+        }
+        var watermarks = LiveWatermarks.strategy(clock.allowedLateness, clock.idleTimeout, clock.wallClockHeartbeat,
+                jobName() + "-kafka-events", clock.maxSplitDrift);
         DataStream<IngestRecord> ingested;
         if (history.isEmpty()) {
-            var watermarks = LiveWatermarks.strategy(clock.allowedLateness, clock.idleTimeout, clock.wallClockHeartbeat,
-                    jobName() + "-kafka-events", clock.maxSplitDrift);
             ingested = env.fromSource(KafkaEdges.eventSource(kafka.bootstrapServers, kafka.topics(), groupId(),
                             kafka.clientProperties(), decoder), watermarks, "kafka events")
                     .uid(uidPrefix() + "-kafka-events");
         } else {
-            if (clock.maxSplitDrift != null) {
-                // The file source's readers cannot pause a split: alignment would fail the job at its first pause.
-                throw new IllegalArgumentException("--max-split-drift is for catching up from Kafka, not with --history: history files cannot be paused");
-            }
-            var watermarks = LiveWatermarks.strategy(clock.allowedLateness, clock.idleTimeout, clock.wallClockHeartbeat);
             ingested = env.fromSource(historyThenKafka(decoder), watermarks, "history, then kafka events",
                             TypeInformation.of(IngestRecord.class))
                     .uid(uidPrefix() + "-history-then-kafka");

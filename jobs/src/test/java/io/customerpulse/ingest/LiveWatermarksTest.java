@@ -6,7 +6,11 @@ import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
@@ -208,6 +212,51 @@ class LiveWatermarksTest {
         paused[0] += IDLE.toMillis();
         g.onPeriodicEmit(out);
         assertThat(out.calls).containsExactly("idle");
+    }
+
+    @Test
+    void onlyTheAlignedStrategysGeneratorsCountIdlenessOnTheActivityClock() throws InterruptedException {
+        // The strategies the jobs build, with Flink's activity clock standing still (a paused
+        // partition) while the wall clock passes the idle timeout.
+        Duration idle = Duration.ofMillis(20);
+        RelativeClock stopped = new RelativeClock() {
+            @Override
+            public long relativeTimeMillis() {
+                return 0;
+            }
+
+            @Override
+            public long relativeTimeNanos() {
+                return 0;
+            }
+        };
+        WatermarkGeneratorSupplier.Context paused = new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
+
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return stopped;
+            }
+        };
+        WatermarkGenerator<IngestRecord> plain = LiveWatermarks.strategy(LATENESS, idle, null, "group", null)
+                .createWatermarkGenerator(paused);
+        WatermarkGenerator<IngestRecord> aligned = LiveWatermarks.strategy(LATENESS, idle, null, "group", Duration.ofHours(2))
+                .createWatermarkGenerator(paused);
+        Recorded plainOut = new Recorded();
+        Recorded alignedOut = new Recorded();
+        plain.onEvent(event(T0), T0, plainOut);
+        aligned.onEvent(event(T0), T0, alignedOut);
+        long start = System.currentTimeMillis();
+        while (System.currentTimeMillis() - start <= idle.toMillis() * 2) {
+            Thread.sleep(idle.toMillis());
+        }
+        plain.onPeriodicEmit(plainOut);
+        aligned.onPeriodicEmit(alignedOut);
+        assertThat(plainOut.calls).containsExactly("idle");
+        assertThat(alignedOut.calls).containsExactly(Long.toString(T0 - 300_000 - 1));
     }
 
     @Test

@@ -102,6 +102,13 @@ class ClusterFailureTest {
     private static final Duration LATENESS = Duration.ofMinutes(5);
     private static final long CHECKPOINT_MS = 3_000;
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
+    /**
+     * The jobs' consumer groups are this run's own: the test decides the jobs have read everything
+     * from their groups' committed offsets, which a stray job of an earlier run (left running on the
+     * same default Kafka port) committing for the same group would satisfy too early.
+     */
+    private static final List<String> JOBS = List.of("retention", "reach");
+    private final String groupPrefix = "cft-" + Long.toString(System.currentTimeMillis(), 36) + "-";
 
     private Path run;
     private LocalCluster cluster;
@@ -216,7 +223,7 @@ class ClusterFailureTest {
 
         // Halfway: stop with savepoints, resume a changed build at parallelism 1.
         Path changedBuild = changedBuild();
-        for (String job : List.of("retention", "reach")) {
+        for (String job : JOBS) {
             CancelCommand cancel = new CancelCommand();
             cancel.out = out;
             assertThat(new CommandLine(cancel).execute(job, "--savepoint")).as("stop %s with a savepoint", job).isZero();
@@ -441,7 +448,7 @@ class ClusterFailureTest {
     private void awaitDrained() throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, Long> ends = endOffsets(admin);
-            for (String group : List.of("cft-retention", "cft-reach")) {
+            for (String group : JOBS.stream().map(this::groupOf).toList()) {
                 await("group " + group + " to commit offsets " + ends, Duration.ofMinutes(4), () -> {
                     try {
                         Map<TopicPartition, OffsetAndMetadata> committed =
@@ -473,12 +480,16 @@ class ClusterFailureTest {
         return ends;
     }
 
+    private String groupOf(String job) {
+        return groupPrefix + job;
+    }
+
     /** Per consumer group: records of the event topics not yet committed by a checkpoint. */
     private Map<String, Long> uncommitted() {
         Map<String, Long> lag = new java.util.TreeMap<>();
         try (Admin admin = admin()) {
             Map<TopicPartition, Long> ends = endOffsets(admin);
-            for (String group : List.of("cft-retention", "cft-reach")) {
+            for (String group : JOBS.stream().map(this::groupOf).toList()) {
                 var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
                 lag.put(group, ends.entrySet().stream().mapToLong(e -> e.getValue()
                         - (committed.get(e.getKey()) == null ? 0 : committed.get(e.getKey()).offset())).sum());
@@ -527,7 +538,7 @@ class ClusterFailureTest {
         if (jar != null) {
             args.addAll(List.of("--jar", jar.toString()));
         }
-        args.addAll(List.of("--group-id", "cft-" + job, "--checkpoint-interval", CHECKPOINT_MS + "ms",
+        args.addAll(List.of("--group-id", groupOf(job), "--checkpoint-interval", CHECKPOINT_MS + "ms",
                 "--allowed-lateness", LATENESS.toMinutes() + "m", "--idle-timeout", "1h",
                 "--flush-interval", "500ms", "--parallelism", parallelism));
         assertThat(line.execute(args.toArray(String[]::new))).as("submit %s", args).isZero();

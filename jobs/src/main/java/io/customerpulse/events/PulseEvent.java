@@ -13,7 +13,7 @@ import java.util.Objects;
  * apply to a type are null.
  */
 @TypeInfo(PulseEventSerializer.Factory.class)
-public class PulseEvent {
+public class PulseEvent implements CarriesEvent {
     public EventType type;
     public String eventId;
     public String userId;
@@ -49,6 +49,12 @@ public class PulseEvent {
 
     public boolean isPurchase() {
         return type == EventType.PURCHASE;
+    }
+
+    /** An event carries itself. */
+    @Override
+    public PulseEvent event() {
+        return this;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.customerpulse.flink;
 
+import io.customerpulse.events.CarriesEvent;
 import io.customerpulse.events.PulseEvent;
 
 import java.util.ArrayList;
@@ -14,8 +15,10 @@ import java.util.List;
  * earliest held time (or, on the heap, may ask at each watermark which keys are due:
  * {@link PendingEvents#releaseDue}) and then releases everything the watermark has passed
  * ({@link #releaseUpTo}).
+ *
+ * @param <T> what is held: the event itself, or the event with what was decided about it upstream
  */
-public final class HeldEventList {
+public final class HeldEventList<T extends CarriesEvent> {
     /**
      * The order in which events released together are applied: event time, and at equal instants
      * event id and type, so scores and the acquisition channel do not depend on arrival order.
@@ -24,79 +27,88 @@ public final class HeldEventList {
             .thenComparing(e -> e.eventId)
             .thenComparing(e -> e.type);
 
-    private final ArrayList<PulseEvent> events = new ArrayList<>(0);
+    /** {@link #APPLY_ORDER} of the events that items carry. */
+    public static final Comparator<CarriesEvent> ITEM_ORDER = Comparator.comparing(CarriesEvent::event, APPLY_ORDER);
+
+    private final ArrayList<T> items = new ArrayList<>(0);
 
     /** Whether a copy of {@code event} (same id, same event time) is held. */
     public boolean holdsCopyOf(PulseEvent event) {
-        for (PulseEvent held : events) {
-            if (held.eventTime == event.eventTime && held.eventId.equals(event.eventId)) {
+        for (T held : items) {
+            PulseEvent e = held.event();
+            if (e.eventTime == event.eventTime && e.eventId.equals(event.eventId)) {
                 return true;
             }
         }
         return false;
     }
 
-    public void add(PulseEvent event) {
-        events.add(event);
+    public void add(T item) {
+        items.add(item);
     }
 
     /** The earliest event time held, or {@link Long#MAX_VALUE} if none. */
     public long earliestTime() {
         long earliest = Long.MAX_VALUE;
-        for (PulseEvent held : events) {
-            earliest = Math.min(earliest, held.eventTime);
+        for (T held : items) {
+            earliest = Math.min(earliest, held.event().eventTime);
         }
         return earliest;
     }
 
-    /** The events at or before {@code time}, in {@link #APPLY_ORDER}, no longer held. */
-    public List<PulseEvent> releaseUpTo(long time) {
-        List<PulseEvent> due = new ArrayList<>(events.size());
+    /** The items whose events are at or before {@code time}, in {@link #ITEM_ORDER}, no longer held. */
+    public List<T> releaseUpTo(long time) {
+        List<T> due = new ArrayList<>(items.size());
         int kept = 0;
-        for (int i = 0; i < events.size(); i++) {
-            PulseEvent event = events.get(i);
-            if (event.eventTime <= time) {
-                due.add(event);
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            if (item.event().eventTime <= time) {
+                due.add(item);
             } else {
-                events.set(kept++, event);
+                items.set(kept++, item);
             }
         }
-        events.subList(kept, events.size()).clear();
-        due.sort(APPLY_ORDER);
+        items.subList(kept, items.size()).clear();
+        due.sort(ITEM_ORDER);
         return due;
     }
 
     public boolean isEmpty() {
-        return events.isEmpty();
+        return items.isEmpty();
     }
 
     public int size() {
-        return events.size();
+        return items.size();
     }
 
-    public PulseEvent get(int i) {
-        return events.get(i);
+    public T get(int i) {
+        return items.get(i);
     }
 
-    /** A copy holding the same event objects (events are never changed once decoded). */
-    public HeldEventList copy() {
-        HeldEventList copy = new HeldEventList();
-        copy.events.addAll(events);
+    /** Puts {@code item} in place of the one at {@code i} (a later decision on the same event). */
+    public void set(int i, T item) {
+        items.set(i, item);
+    }
+
+    /** A copy holding the same item objects (items are never changed once held; {@link #set} replaces them). */
+    public HeldEventList<T> copy() {
+        HeldEventList<T> copy = new HeldEventList<>();
+        copy.items.addAll(items);
         return copy;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HeldEventList other && events.equals(other.events);
+        return o instanceof HeldEventList<?> other && items.equals(other.items);
     }
 
     @Override
     public int hashCode() {
-        return events.hashCode();
+        return items.hashCode();
     }
 
     @Override
     public String toString() {
-        return events.toString();
+        return items.toString();
     }
 }

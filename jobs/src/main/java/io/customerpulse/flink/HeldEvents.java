@@ -76,13 +76,19 @@ public final class HeldEvents<T> {
      */
     public List<T> releaseUpTo(long time) throws Exception {
         List<T> due = new ArrayList<>();
+        boolean anyLeft = false;
         var held = byTime.iterator();
         while (held.hasNext()) {
             var instant = held.next();
             if (instant.getKey() <= time) {
                 due.addAll(instant.getValue());
                 held.remove();
+            } else {
+                anyLeft = true;
             }
+        }
+        if (!anyLeft) {
+            byTime.clear(); // drops the empty map itself, not only its entries
         }
         return due;
     }

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * (with rescaling, every instance reads every instance's events).
  */
 public final class PendingEvents {
-    private final Map<String, HeldEventList> byKey = new HashMap<>();
+    private final Map<String, HeldEventList<PulseEvent>> byKey = new HashMap<>();
     private int size;
     /**
      * While tracked ({@link #trackDueOrder}), an entry at or before every key's earliest held
@@ -56,7 +56,7 @@ public final class PendingEvents {
     }
 
     /** The key's held events, or null if none. */
-    public HeldEventList of(String key) {
+    public HeldEventList<PulseEvent> of(String key) {
         return byKey.get(key);
     }
 
@@ -67,9 +67,9 @@ public final class PendingEvents {
      *     one at its time
      */
     public boolean hold(String key, PulseEvent event) {
-        HeldEventList held = byKey.get(key);
+        HeldEventList<PulseEvent> held = byKey.get(key);
         if (held == null) {
-            held = new HeldEventList();
+            held = new HeldEventList<>();
             byKey.put(key, held);
         }
         boolean earliest = event.eventTime < held.earliestTime();
@@ -86,7 +86,7 @@ public final class PendingEvents {
      * held (an empty list if none).
      */
     public List<PulseEvent> releaseUpTo(String key, long time) {
-        HeldEventList held = byKey.get(key);
+        HeldEventList<PulseEvent> held = byKey.get(key);
         if (held == null) {
             return List.of();
         }
@@ -131,7 +131,7 @@ public final class PendingEvents {
 
     /** The earliest event time held for the key, or {@link Long#MAX_VALUE} if none. */
     public long earliestTime(String key) {
-        HeldEventList held = byKey.get(key);
+        HeldEventList<PulseEvent> held = byKey.get(key);
         return held == null ? Long.MAX_VALUE : held.earliestTime();
     }
 
@@ -143,7 +143,7 @@ public final class PendingEvents {
     /** Every held event, for a checkpoint. */
     public List<PulseEvent> all() {
         List<PulseEvent> all = new ArrayList<>(size);
-        for (HeldEventList held : byKey.values()) {
+        for (HeldEventList<PulseEvent> held : byKey.values()) {
             for (int i = 0; i < held.size(); i++) {
                 all.add(held.get(i));
             }

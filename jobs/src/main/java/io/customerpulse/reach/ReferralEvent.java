@@ -1,12 +1,19 @@
 package io.customerpulse.reach;
 
+import io.customerpulse.events.CarriesEvent;
 import io.customerpulse.events.PulseEvent;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+import java.util.Objects;
 
 /**
  * An event on its way to its user's referral timeline, with what the share it carries resolved
  * to. Events without a share_id come straight from ingestion with {@link ShareStatus#NONE}.
+ * Serialized by {@link ReferralEventSerializer}.
  */
-public class ReferralEvent {
+@TypeInfo(ReferralEventSerializer.Factory.class)
+public class ReferralEvent implements CarriesEvent {
     public PulseEvent event;
     public ShareStatus status;
     /** Owner of the carried share (TOUCH, OWN_SHARE), else null. */
@@ -36,5 +43,31 @@ public class ReferralEvent {
 
     public boolean isTouch() {
         return status == ShareStatus.TOUCH;
+    }
+
+    @Override
+    public PulseEvent event() {
+        return event;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReferralEvent that
+                && shareDay == that.shareDay
+                && verdict == that.verdict
+                && status == that.status
+                && Objects.equals(event, that.event)
+                && Objects.equals(shareOwner, that.shareOwner)
+                && Objects.equals(shareChannel, that.shareChannel);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(event, status, shareOwner, shareDay, shareChannel, verdict);
+    }
+
+    @Override
+    public String toString() {
+        return status + (verdict ? " verdict " : " ") + (shareOwner == null ? "" : "of " + shareOwner + " ") + event;
     }
 }

@@ -2,14 +2,15 @@ package io.customerpulse.reach;
 
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.DeadLetterReason;
-import io.customerpulse.flink.DeadLetters;
-import io.customerpulse.flink.HeldEventList;
-import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.ControlledClock;
+import io.customerpulse.flink.CountedIds;
+import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
+import io.customerpulse.flink.HeldEventList;
+import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
-import io.customerpulse.flink.RecentEventIds;
+import io.customerpulse.flink.SpillableCountedIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -21,13 +22,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -39,7 +40,20 @@ import java.util.List;
  * them, already resolved, or as {@link ShareStatus#PENDING}. A pending event stops the user's
  * timeline at its instant until its verdict arrives (at most the share wait later), so that the
  * first event, the latest touch before a purchase and every other order-dependent decision see
- * exactly what they would have seen had the share arrived first.
+ * exactly what they would have seen had the share arrived first. The verdict then applies
+ * everything the watermark has passed meanwhile.
+ *
+ * <p>State: one value per user ({@link ReferralState}) carries the timeline's figures and, while
+ * they are few, the events waiting for the watermark ({@link #HELD_IN_VALUE}) and the event ids
+ * counted within the dedup horizon ({@link #IDS_IN_VALUE}): an arriving event costs one read and
+ * one write of it, and the step that applies a user's due events one more of each. One timer at the
+ * earliest waiting event releases everything the watermark has passed (not one per instant), and
+ * one timer forgets the counted ids once the newest is past the horizon. Why: async-profiler on
+ * {@code reach_live} put map-state reads at 28% of this operator's thread and the iterator sweeping
+ * a MapState of ids at 19%, when events waited in a MapState entry and a timer per instant and ids
+ * in a MapState entry each. A busy user (more waiting, or more ids, than the value carries) has
+ * them moved to those MapStates until none are left, so their events are not all rewritten with
+ * each of theirs; the sharers a user was touched by stay a MapState (read on touches only).
  *
  * <p>Outputs: main = updates of sharers' figures; side outputs: acquisitions (for the forest),
  * K-factor increments (sharers) and late events.
@@ -54,7 +68,10 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     public static final OutputTag<DeadLetter> LATE_EVENTS =
             new OutputTag<>("referral-late", TypeInformation.of(DeadLetter.class));
 
-    private static final Comparator<ReferralEvent> ORDER = Comparator.comparing((ReferralEvent r) -> r.event, HeldEventList.APPLY_ORDER);
+    /** Waiting events a user's state value carries; beyond them they move to a MapState ({@link #spill}). */
+    static final int HELD_IN_VALUE = 32;
+    /** Counted ids a user's state value carries; beyond them they move to a MapState ({@link SpillableCountedIds}). */
+    static final int IDS_IN_VALUE = 64;
 
     private final ReachSettings settings;
 
@@ -63,10 +80,12 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     private transient MapState<String, Boolean> touchedBy;
     private transient EventAdmission admission;
     private transient ControlledClock clock;
-    private transient RecentEventIds seenEventIds;
-    private transient HeldEvents<ReferralEvent> held;
+    private transient SpillableCountedIds countedIds;
+    /** A user's waiting events once more than {@link #HELD_IN_VALUE} wait (see {@link #spill}). */
+    private transient HeldEvents<ReferralEvent> spilledHeld;
 
     private transient Counter pendingWaits;
+    private transient Counter eventsSpilled;
 
     public ReferralFunction(ReachSettings settings) {
         this.settings = settings;
@@ -80,10 +99,12 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         touchedBy = getRuntimeContext().getMapState(new MapStateDescriptor<>("touched-by", Types.STRING, Types.BOOLEAN));
         clock = new ControlledClock();
         admission.open(getRuntimeContext());
-        seenEventIds = admission.recentEventIds(getRuntimeContext());
-        held = new HeldEvents<>(getRuntimeContext(), "referral-held-events", TypeInformation.of(ReferralEvent.class));
+        spilledHeld = new HeldEvents<>(getRuntimeContext(), "referral-held-events", TypeInformation.of(ReferralEvent.class));
         var metrics = getRuntimeContext().getMetricGroup();
+        countedIds = new SpillableCountedIds(admission, getRuntimeContext(), IDS_IN_VALUE, settings.dedupHorizon(),
+                metrics.counter("countedIdsSpilled"));
         pendingWaits = metrics.counter("pendingShareWaits");
+        eventsSpilled = metrics.counter("heldEventsSpilled");
     }
 
     @Override
@@ -96,15 +117,22 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         if (clock.isBeyondEnd(r.event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // after a backfill's --as-of
         }
+        ReferralState state = state();
         if (r.verdict) {
-            acceptVerdict(r, ctx, out);
+            acceptVerdict(r, state, ctx, out);
+            referralState.update(state);
             return;
         }
-        HeldEvents<ReferralEvent>.Instant sameInstant = held.at(r.event.eventTime);
+        TimerService timers = ctx.timerService();
+        // While the user's waiting events are spilled, those at this event's instant (one read for
+        // the duplicate check and the hold); otherwise null, and the value holds them.
+        HeldEvents<ReferralEvent>.Instant spilledInstant = state.heldSpilled ? spilledHeld.at(r.event.eventTime) : null;
         if (r.status == ShareStatus.NONE) {
             // Straight from ingestion: events carrying a share were checked by the resolver.
-            boolean copyHeld = sameInstant.holds(h -> h.event.eventId.equals(r.event.eventId));
-            switch (admission.admit(r.event, copyHeld, ctx.timerService(), seenEventIds)) {
+            boolean copyHeld = spilledInstant != null
+                    ? spilledInstant.holds(h -> h.event.eventId.equals(r.event.eventId))
+                    : state.held.holdsCopyOf(r.event);
+            switch (admission.admit(r.event, copyHeld, timers, countedIdsOf(state))) {
                 case DUPLICATE -> {
                     return;
                 }
@@ -115,90 +143,193 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
                 case ADMITTED -> { }
             }
         }
-        sameInstant.hold(r, ctx.timerService());
+        if (spilledInstant != null) {
+            spilledInstant.hold(r, timers); // the user's value is unchanged
+            return;
+        }
+        hold(state, r, timers);
+        referralState.update(state);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SharerUpdate> out) throws Exception {
-        admission.observe(ctx.timerService());
+        TimerService timers = ctx.timerService();
+        admission.observe(timers);
         if (clock.isBeyondEnd(timestamp, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
         ReferralState state = state();
-        if (state.isBlocked()) {
-            if (held.peek(timestamp) != null) {
-                state.blockedTimes.add(timestamp);
-            }
-        } else {
-            applyHeld(timestamp, state, ctx, out);
+        if (state.heldTimer <= timestamp) {
+            state.heldTimer = ReferralState.NEVER; // this one, or one left to fire finding nothing
         }
-        if (timestamp >= state.sweepAt) {
-            state.sweepAt = Long.MAX_VALUE;
-            scheduleSweep(state, seenEventIds.sweep(timestamp), ctx);
+        if (!state.isBlocked()) {
+            long watermark = timers.currentWatermark();
+            // Spilled events are released an instant at a time, each by its own timer (they fire
+            // in order); at the end of time all at once.
+            List<ReferralEvent> spilled = !state.heldSpilled ? null
+                    : watermark == Long.MAX_VALUE ? spilledHeld.releaseUpTo(watermark) : spilledHeld.release(timestamp);
+            applyInOrder(releaseUpTo(state, watermark, spilled), state, ctx, out);
         }
-        referralState.update(state);
-    }
-
-    /** The late verdict on a pending event: record it, and resume the timeline if it waited for it. */
-    private void acceptVerdict(ReferralEvent verdict, ReadOnlyContext ctx, Collector<SharerUpdate> out) throws Exception {
-        long t = verdict.event.eventTime;
-        List<ReferralEvent> atTime = held.peek(t);
-        if (atTime == null) {
-            throw new IllegalStateException("Verdict for " + verdict.event.eventId + " without a pending event");
+        if (state.idsTimer <= timestamp) {
+            state.idsTimer = ReferralState.NEVER;
         }
-        List<ReferralEvent> updated = new ArrayList<>(atTime.size());
-        for (ReferralEvent r : atTime) {
-            boolean same = r.status == ShareStatus.PENDING && r.event.eventId.equals(verdict.event.eventId);
-            updated.add(same ? verdict : r);
-        }
-        held.replace(t, updated);
-        ReferralState state = state();
-        if (state.isBlocked() && state.pendingSince == t) {
-            state.pendingSince = Long.MIN_VALUE;
-            List<Long> times = new ArrayList<>(state.blockedTimes);
-            state.blockedTimes.clear();
-            for (int i = 0; i < times.size(); i++) {
-                applyHeld(times.get(i), state, ctx, out);
-                if (state.isBlocked()) {
-                    // Another pending event further on: wait again, keeping the rest in order.
-                    state.blockedTimes.addAll(times.subList(i + 1, times.size()));
-                    break;
-                }
-            }
-        }
+        state.spilledIdsSweepAt = countedIds.forgetExpired(state.countedIds, state.spilledIdsSweepAt, timestamp);
+        rearmTimers(state, timers);
         referralState.update(state);
     }
 
     /**
-     * Applies the events held at {@code t} in order, up to the first one still pending: that one
-     * and the rest stay held, and the timeline waits at {@code t}.
+     * The late verdict on a pending event: put in its place, and if the timeline waits for it,
+     * everything the watermark has passed since is applied.
      */
-    private void applyHeld(long t, ReferralState state, ReadOnlyContext ctx, Collector<SharerUpdate> out) throws Exception {
-        List<ReferralEvent> due = held.peek(t);
-        if (due == null) {
-            return;
+    private void acceptVerdict(ReferralEvent verdict, ReferralState state, ReadOnlyContext ctx, Collector<SharerUpdate> out)
+            throws Exception {
+        long t = verdict.event.eventTime;
+        if (!replacePending(state, verdict)) {
+            throw new IllegalStateException("Verdict for " + verdict.event.eventId + " without a pending event");
         }
-        due.sort(ORDER);
+        if (state.isBlocked() && state.pendingSince == t) {
+            state.pendingSince = ReferralState.NOT_BLOCKED;
+            long watermark = ctx.timerService().currentWatermark();
+            List<ReferralEvent> spilled = state.heldSpilled ? spilledHeld.releaseUpTo(watermark) : null;
+            applyInOrder(releaseUpTo(state, watermark, spilled), state, ctx, out);
+        }
+        rearmTimers(state, ctx.timerService());
+    }
+
+    /** Replaces the pending event {@code verdict} decides (same id and instant); false if none waits. */
+    private boolean replacePending(ReferralState state, ReferralEvent verdict) throws Exception {
+        if (!state.heldSpilled) {
+            for (int i = 0; i < state.held.size(); i++) {
+                if (decides(verdict, state.held.get(i))) {
+                    state.held.set(i, verdict);
+                    return true;
+                }
+            }
+            return false;
+        }
+        List<ReferralEvent> atTime = spilledHeld.peek(verdict.event.eventTime);
+        if (atTime != null) {
+            for (int i = 0; i < atTime.size(); i++) {
+                if (decides(verdict, atTime.get(i))) {
+                    List<ReferralEvent> updated = new ArrayList<>(atTime);
+                    updated.set(i, verdict);
+                    spilledHeld.replace(verdict.event.eventTime, updated);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean decides(ReferralEvent verdict, ReferralEvent held) {
+        return held.status == ShareStatus.PENDING
+                && held.event.eventTime == verdict.event.eventTime
+                && held.event.eventId.equals(verdict.event.eventId);
+    }
+
+    /**
+     * The user's waiting events at or before {@code watermark} from the value, with
+     * {@code spilled} (null if none), in {@link HeldEventList#ITEM_ORDER}, no longer held.
+     */
+    private static List<ReferralEvent> releaseUpTo(ReferralState state, long watermark, List<ReferralEvent> spilled) {
+        List<ReferralEvent> inValue = state.held.isEmpty() ? List.of() : state.held.releaseUpTo(watermark);
+        if (spilled == null || spilled.isEmpty()) {
+            return inValue; // in order
+        }
+        List<ReferralEvent> due = new ArrayList<>(inValue.size() + spilled.size());
+        due.addAll(inValue);
+        due.addAll(spilled);
+        due.sort(HeldEventList.ITEM_ORDER);
+        return due;
+    }
+
+    /**
+     * Applies {@code due} in order, up to the first event still pending: that one and the rest wait
+     * again, and the timeline waits at its instant for its verdict.
+     */
+    private void applyInOrder(List<ReferralEvent> due, ReferralState state, ReadOnlyContext ctx,
+                              Collector<SharerUpdate> out) throws Exception {
         Output output = new Output(ctx, out);
         String user = (String) ctx.getCurrentKey();
         for (int i = 0; i < due.size(); i++) {
             ReferralEvent r = due.get(i);
             if (r.status == ShareStatus.PENDING) {
                 pendingWaits.inc();
-                state.pendingSince = t;
-                state.blockedTimes.add(0, t);
-                held.replace(t, new ArrayList<>(due.subList(i, due.size())));
-                return;
+                state.pendingSince = r.event.eventTime;
+                for (ReferralEvent waiting : due.subList(i, due.size())) {
+                    hold(state, waiting, ctx.timerService());
+                }
+                break;
             }
-            if (r.status == ShareStatus.NONE && !admission.counts(r.event, seenEventIds)) {
+            if (r.status == ShareStatus.NONE && !admission.counts(r.event, countedIdsOf(state))) {
                 continue; // an earlier copy of its id counted within the dedup horizon
             }
             timeline.apply(user, state, r, this::firstTouchBy, output);
+            if (state.countedIds.size() > IDS_IN_VALUE) {
+                // A long run of due events (a backfill) keeps the list short too.
+                state.spilledIdsSweepAt = countedIds.forgetExpired(state.countedIds, state.spilledIdsSweepAt,
+                        r.event.eventTime);
+            }
         }
-        held.replace(t, List.of());
-        if (state.sweepAt == Long.MAX_VALUE) {
-            scheduleSweep(state, seenEventIds.sweepDueFor(t), ctx);
+        if (state.heldSpilled && spilledHeld.isEmpty()) {
+            state.heldSpilled = false; // back in the value from the next event on
         }
+    }
+
+    /**
+     * Holds {@code r} until the watermark passes it: in the value, with a timer at the earliest
+     * (none while the timeline waits for a verdict, which resumes it); spilled, at its instant.
+     */
+    private void hold(ReferralState state, ReferralEvent r, TimerService timers) throws Exception {
+        long t = r.event.eventTime;
+        if (state.heldSpilled) {
+            spilledHeld.hold(t, r, timers);
+        } else if (state.held.size() < HELD_IN_VALUE) {
+            state.held.add(r);
+            if (!state.isBlocked() && t < state.heldTimer) {
+                EventTimers.register(timers, t);
+                state.heldTimer = t;
+            }
+        } else {
+            spill(state, r, timers);
+        }
+    }
+
+    /**
+     * Moves the user's waiting events, and {@code r}, out of the value into a MapState of one entry
+     * and one timer per instant: a user sending many events within the allowed lateness (a bot, a
+     * busy session) would otherwise have all of them read and written with every event.
+     */
+    private void spill(ReferralState state, ReferralEvent r, TimerService timers) throws Exception {
+        for (ReferralEvent waiting : state.held.releaseUpTo(Long.MAX_VALUE)) {
+            spilledHeld.hold(waiting.event.eventTime, waiting, timers);
+        }
+        spilledHeld.hold(r.event.eventTime, r, timers);
+        state.heldSpilled = true;
+        state.heldTimer = ReferralState.NEVER; // the timer armed for the list still fires, finding its instant's events
+        eventsSpilled.inc();
+    }
+
+    /**
+     * Keeps a timer at or before the earliest event waiting in the value (unless the timeline waits
+     * for a verdict), and one to forget the counted ids if the user sends nothing more.
+     */
+    private void rearmTimers(ReferralState state, TimerService timers) {
+        long earliest = state.held.earliestTime();
+        if (!state.isBlocked() && earliest < state.heldTimer) {
+            EventTimers.register(timers, earliest);
+            state.heldTimer = earliest;
+        }
+        long forgetAt = countedIds.forgetAllDue(state.countedIds, state.spilledIdsSweepAt);
+        if (forgetAt != SpillableCountedIds.IN_VALUE && state.idsTimer == ReferralState.NEVER) {
+            EventTimers.register(timers, forgetAt);
+            state.idsTimer = forgetAt;
+        }
+    }
+
+    private CountedIds countedIdsOf(ReferralState state) {
+        return countedIds.of(state.countedIds, state.spilledIdsSweepAt);
     }
 
     private boolean firstTouchBy(String sharer) throws Exception {
@@ -212,13 +343,6 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     private ReferralState state() throws Exception {
         ReferralState state = referralState.value();
         return state == null ? new ReferralState() : state;
-    }
-
-    private static void scheduleSweep(ReferralState state, long due, ReadOnlyContext ctx) {
-        if (due != RecentEventIds.NO_SWEEP) {
-            state.sweepAt = due;
-            EventTimers.register(ctx.timerService(), due);
-        }
     }
 
     private static final class Output implements ReferralTimeline.Output {

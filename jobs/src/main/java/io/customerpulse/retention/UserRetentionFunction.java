@@ -14,7 +14,7 @@ import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.KeyGroups;
 import io.customerpulse.flink.PendingEvents;
-import io.customerpulse.flink.RecentEventIds;
+import io.customerpulse.flink.SpillableCountedIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -117,8 +117,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient BgNbdParameters modelInUse;
     private transient ValueState<UserRetentionState> userState;
     private transient EventAdmission admission;
-    /** A user's counted ids once more than {@link #IDS_IN_VALUE} are remembered (see {@link #forgetExpiredIds}). */
-    private transient RecentEventIds spilledIds;
+    /** The user's counted ids: in the value, or beyond {@link #IDS_IN_VALUE} in a MapState (see {@link #forgetExpiredIds}). */
+    private transient SpillableCountedIds countedIds;
     /** A user's held events once more than {@link #HELD_IN_VALUE} wait (see {@link #spill}). */
     private transient HeldEvents<PulseEvent> spilledHeld;
     /** Admitted events ahead of the watermark, on the heap; checkpointed into {@link #pendingCheckpointed}. */
@@ -135,7 +135,6 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     private transient Counter eventsApplied;
     private transient Counter eventsSpilled;
     private transient Counter eventsBeyondHeap;
-    private transient Counter idsSpilled;
     private transient Counter eventsAfterClockEnd;
     private transient org.apache.flink.api.common.accumulators.LongCounter eventsAfterClockEndTotal;
     private transient Map<RetentionStatus, Counter> transitionsTo;
@@ -152,14 +151,14 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         userState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("user-retention", TypeInformation.of(UserRetentionState.class)));
         admission.open(getRuntimeContext());
-        spilledIds = admission.recentEventIds(getRuntimeContext());
         spilledHeld = new HeldEvents<>(getRuntimeContext(), "held-events", TypeInformation.of(PulseEvent.class));
 
         var metrics = getRuntimeContext().getMetricGroup();
         eventsApplied = metrics.counter("eventsApplied");
         eventsSpilled = metrics.counter("heldEventsSpilled");
         eventsBeyondHeap = metrics.counter("eventsBeyondHeap");
-        idsSpilled = metrics.counter("countedIdsSpilled");
+        countedIds = new SpillableCountedIds(admission, getRuntimeContext(), IDS_IN_VALUE, settings.dedupHorizon,
+                metrics.counter("countedIdsSpilled"));
         eventsAfterClockEnd = metrics.counter("eventsAfterClockEnd");
         eventsAfterClockEndTotal = getRuntimeContext().getLongCounter(EVENTS_AFTER_CLOCK_END);
         metrics.gauge("pendingEventsOnHeap", () -> pending.size());
@@ -204,7 +203,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             // per user and instant, so registering it with every event arms it once.
             EventTimers.register(timers, current.clockEnd);
         }
-        HeldEventList pendingOfUser = pending.of(userId);
+        HeldEventList<PulseEvent> pendingOfUser = pending.of(userId);
         boolean late = admission.isBehindClock(event, timers);
         if (!late && pending.size() < settings.maxWaitingOnHeap
                 && (pendingOfUser == null || pendingOfUser.size() < HELD_IN_VALUE)) {
@@ -359,35 +358,15 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     }
 
     private CountedIds countedIdsOf(UserRetentionState state) {
-        return state.countedIdsSpilled() ? spilledIds : state.countedIds;
+        return countedIds.of(state.countedIds, state.spilledIdsSweepAt);
     }
 
     /**
-     * Forgets the counted ids past the dedup horizon. In the value that is a pass over a short
-     * list at every step; more than {@link #IDS_IN_VALUE} move to a MapState of their own, swept
-     * at most every quarter horizon (ids are kept a little longer than they count, which changes
-     * no verdict), and back into the value once a sweep leaves none.
+     * Forgets the counted ids past the dedup horizon ({@link SpillableCountedIds}: more than
+     * {@link #IDS_IN_VALUE} move to a MapState of their own, and back once a sweep leaves none).
      */
     private void forgetExpiredIds(UserRetentionState state) throws Exception {
-        long now = state.clock;
-        if (!state.countedIdsSpilled()) {
-            admission.forgetExpired(state.countedIds, now);
-            if (state.countedIds.size() > IDS_IN_VALUE) {
-                for (int i = 0; i < state.countedIds.size(); i++) {
-                    spilledIds.remember(state.countedIds.id(i), state.countedIds.countedAt(i));
-                }
-                state.countedIds = new CountedIdList();
-                state.spilledIdsSweepAt = now + settings.dedupHorizon.toMillis() / 4;
-                idsSpilled.inc();
-            }
-        } else if (now >= state.spilledIdsSweepAt) {
-            long next = spilledIds.sweep(now);
-            if (next == RecentEventIds.NO_SWEEP) {
-                state.spilledIdsSweepAt = RetentionRules.NEVER; // back in the value
-            } else {
-                state.spilledIdsSweepAt = Math.max(next, now + settings.dedupHorizon.toMillis() / 4);
-            }
-        }
+        state.spilledIdsSweepAt = countedIds.forgetExpired(state.countedIds, state.spilledIdsSweepAt, state.clock);
     }
 
     /**
@@ -561,7 +540,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
 
     /** Events of {@code userId} held on this instance's heap (tests). */
     int heldOnHeap(String userId) {
-        HeldEventList held = pending.of(userId);
+        HeldEventList<PulseEvent> held = pending.of(userId);
         return held == null ? 0 : held.size();
     }
 

@@ -1,5 +1,6 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.CountedIdList;
 import io.customerpulse.flink.HeldEventList;
 
@@ -57,7 +58,7 @@ public class UserRetentionState {
      * Bookkeeping of the operator: the user's events not yet applied (ahead of the watermark), in
      * arrival order.
      */
-    public HeldEventList held = new HeldEventList();
+    public HeldEventList<PulseEvent> held = new HeldEventList<>();
     /**
      * Bookkeeping of the operator: a registered timer at or before the earliest held event, or
      * NEVER when nothing is held.

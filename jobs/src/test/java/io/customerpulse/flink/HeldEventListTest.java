@@ -19,7 +19,7 @@ class HeldEventListTest {
 
     @Test
     void releasesWhatTheTimeHasPassedInEventTimeThenIdOrderAndKeepsTheRest() {
-        HeldEventList held = new HeldEventList();
+        HeldEventList<PulseEvent> held = new HeldEventList<>();
         held.add(click("c", "u", 30));
         held.add(click("b", "u", 10));
         held.add(purchase("z", "u", 50, 100));
@@ -38,7 +38,7 @@ class HeldEventListTest {
 
     @Test
     void eventsOfOneIdAtOneInstantAreOrderedByType() {
-        HeldEventList held = new HeldEventList();
+        HeldEventList<PulseEvent> held = new HeldEventList<>();
         held.add(share("x", "u", 10, "s-1"));
         held.add(click("x", "u", 10));
         // EventType order: click, purchase, share
@@ -47,7 +47,7 @@ class HeldEventListTest {
 
     @Test
     void aCopyIsTheSameIdAtTheSameInstant() {
-        HeldEventList held = new HeldEventList();
+        HeldEventList<PulseEvent> held = new HeldEventList<>();
         held.add(click("a", "u", 10));
         assertThat(held.holdsCopyOf(click("a", "u", 10))).isTrue();
         assertThat(held.holdsCopyOf(purchase("a", "u", 10, 5))).isTrue(); // the id decides, not the content
@@ -57,9 +57,9 @@ class HeldEventListTest {
 
     @Test
     void aCopyOfTheListIsIndependentOfIt() {
-        HeldEventList held = new HeldEventList();
+        HeldEventList<PulseEvent> held = new HeldEventList<>();
         held.add(click("a", "u", 10));
-        HeldEventList copy = held.copy();
+        HeldEventList<PulseEvent> copy = held.copy();
         held.add(click("b", "u", 20));
         assertThat(copy.size()).isEqualTo(1);
         assertThat(copy).isNotEqualTo(held);

@@ -1,6 +1,7 @@
 package io.customerpulse.reach;
 
 import static io.customerpulse.testing.Times.at;
+import static io.customerpulse.testing.Times.MINUTE;
 import static io.customerpulse.testing.Times.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 class ReferralFunctionTest {
@@ -130,6 +132,111 @@ class ReferralFunctionTest {
         control.processWatermark(day(30));
         assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(Harnesses.numKeyedStateEntries(control));
         control.close();
+    }
+
+    @Test
+    void eventsWaitInTheUsersValueWithOneTimerAtTheEarliest() throws Exception {
+        send(touch(Events.click("c1", "bob", at(0, 1)), "alice"));
+        for (int hour = 2; hour <= 5; hour++) {
+            send(direct(Events.purchase("p" + hour, "bob", at(0, hour), hour)));
+        }
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // the user's value, nothing else
+
+        h.processWatermark(at(0, 6));
+        assertThat(updates()).containsExactly("REACH alice",
+                "ATTRIBUTED_PURCHASE alice 2", "ACQUIRED_REVENUE alice 2",
+                "ATTRIBUTED_PURCHASE alice 3", "ACQUIRED_REVENUE alice 3",
+                "ATTRIBUTED_PURCHASE alice 4", "ACQUIRED_REVENUE alice 4",
+                "ATTRIBUTED_PURCHASE alice 5", "ACQUIRED_REVENUE alice 5");
+        assertThat(h.numEventTimeTimers()).isEqualTo(1); // forgets the counted ids if bob sends nothing more
+        h.processWatermark(day(8));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(2); // the value, and that alice touched bob
+    }
+
+    @Test
+    void moreWaitingEventsThanTheValueCarriesAreSpilledAndStillAppliedInOrder() throws Exception {
+        int purchases = ReferralFunction.HELD_IN_VALUE + 8;
+        send(touch(Events.click("c1", "bob", at(0, 1)), "alice"));
+        for (int i = purchases; i >= 1; i--) {
+            send(direct(Events.purchase("p" + i, "bob", at(0, 2) + i * MINUTE, 100 + i)));
+        }
+        send(direct(Events.purchase("p10", "bob", at(0, 2) + 10 * MINUTE, 110))); // a copy while spilled
+        h.processWatermark(at(1, 0));
+
+        List<String> expected = new ArrayList<>(List.of("REACH alice"));
+        for (int i = 1; i <= purchases; i++) {
+            expected.addAll(List.of("ATTRIBUTED_PURCHASE alice " + (100 + i), "ACQUIRED_REVENUE alice " + (100 + i)));
+        }
+        assertThat(updates()).containsExactlyElementsOf(expected);
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("referral"))).isEqualTo(1);
+        h.processWatermark(day(9));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(2); // nothing left spilled
+    }
+
+    @Test
+    void moreCountedIdsThanTheValueCarriesStillFindALaterCopy() throws Exception {
+        int purchases = ReferralFunction.IDS_IN_VALUE + 6;
+        send(touch(Events.click("c1", "bob", at(0, 1)), "alice"));
+        for (int i = 1; i <= purchases; i++) {
+            send(direct(Events.purchase("p" + i, "bob", at(0, 2) + i * MINUTE, 100)));
+            if (i % 20 == 0) {
+                h.processWatermark(at(0, 2) + i * MINUTE); // applied in steps: the ids outgrow the value
+            }
+        }
+        h.processWatermark(at(1, 0));
+        send(direct(Events.purchase("p1", "bob", at(2, 0), 100))); // a copy of the first, within the horizon
+        h.processWatermark(at(3, 0));
+
+        assertThat(updates()).hasSize(1 + 2 * purchases);
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("referral"))).isEqualTo(1);
+        h.processWatermark(day(30));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(2); // the spilled ids forgotten
+    }
+
+    @Test
+    void aVerdictReleasesWhatTheWatermarkPassedAndTheRestWaitsForIt() throws Exception {
+        PulseEvent first = Events.click("c1", "bob", at(0, 10));
+        first.shareId = "s1";
+        send(ReferralEvent.of(first, ShareStatus.PENDING));
+        send(direct(Events.purchase("p1", "bob", at(0, 11), 300)));
+        send(direct(Events.purchase("p2", "bob", at(0, 15), 500)));
+        h.processWatermark(at(0, 12));
+        assertThat(updates()).isEmpty();
+
+        ReferralEvent verdict = touch(copy(first), "alice");
+        verdict.verdict = true;
+        send(verdict);
+        assertThat(updates()).containsExactly("REACH alice", "ATTRIBUTED_PURCHASE alice 300", "ACQUIRED_REVENUE alice 300");
+        h.processWatermark(at(0, 16));
+        assertThat(updates()).containsExactly("REACH alice", "ATTRIBUTED_PURCHASE alice 300", "ACQUIRED_REVENUE alice 300",
+                "ATTRIBUTED_PURCHASE alice 500", "ACQUIRED_REVENUE alice 500");
+    }
+
+    @Test
+    void eventsSpilledWhileAShareIsPendingWaitForItsVerdict() throws Exception {
+        int purchases = ReferralFunction.HELD_IN_VALUE + 8;
+        PulseEvent first = Events.click("c1", "bob", at(0, 1));
+        first.shareId = "s1";
+        send(ReferralEvent.of(first, ShareStatus.PENDING));
+        h.processWatermark(at(0, 1)); // the timeline waits at 01:00
+        for (int i = 1; i <= purchases; i++) {
+            send(direct(Events.purchase("p" + i, "bob", at(0, 2) + i * MINUTE, 7)));
+        }
+        h.processWatermark(at(1, 0));
+        assertThat(updates()).isEmpty();
+
+        ReferralEvent verdict = touch(copy(first), "alice");
+        verdict.verdict = true;
+        send(verdict);
+        assertThat(updates()).hasSize(1 + 2 * purchases).first().isEqualTo("REACH alice");
+        assertThat(h.extractOutputValues()).extracting(u -> u.at).isSorted();
+        h.processWatermark(day(9));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(2);
     }
 
     private static PulseEvent copy(PulseEvent e) {

@@ -1,10 +1,16 @@
 package io.customerpulse.serialization;
 
+import io.customerpulse.events.CarriesEvent;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.events.PulseEventSerializer;
 import io.customerpulse.flink.CountedIdList;
 import io.customerpulse.flink.HeldEventList;
+import io.customerpulse.reach.ReferralEvent;
+import io.customerpulse.reach.ReferralEventSerializer;
+import io.customerpulse.reach.ReferralState;
+import io.customerpulse.reach.ReferralStateSerializer;
+import io.customerpulse.reach.ShareStatus;
 import io.customerpulse.retention.RetentionStatus;
 import io.customerpulse.retention.StatusTransition;
 import io.customerpulse.retention.StatusTransitionSerializer;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -53,7 +60,9 @@ class RecordSerializersTest {
                 new Case<>(PulseEvent.class, PulseEventSerializer.INSTANCE),
                 new Case<>(UserRetentionState.class, UserRetentionStateSerializer.INSTANCE),
                 new Case<>(UserRetentionRow.class, UserRetentionRowSerializer.INSTANCE),
-                new Case<>(StatusTransition.class, StatusTransitionSerializer.INSTANCE));
+                new Case<>(StatusTransition.class, StatusTransitionSerializer.INSTANCE),
+                new Case<>(ReferralEvent.class, ReferralEventSerializer.INSTANCE),
+                new Case<>(ReferralState.class, ReferralStateSerializer.INSTANCE));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,22 +260,40 @@ class RecordSerializersTest {
             ids.remember(f.getName() + "-" + (i + 1), -1_000_000_009L * (i + 1));
             return ids;
         } else if (t == HeldEventList.class) {
-            HeldEventList held = new HeldEventList();
+            boolean ofReferrals = ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0] == ReferralEvent.class;
+            HeldEventList<CarriesEvent> held = new HeldEventList<>();
             for (int copy = 0; copy < 2; copy++) {
-                PulseEvent e = new PulseEvent();
-                e.type = EventType.values()[(i + copy) % EventType.values().length];
-                e.eventId = f.getName() + "-" + (i + copy);
-                e.userId = "user-" + i;
-                e.eventTime = 1_000_000_011L * (i + copy + 1);
-                e.amountMinor = 1_234 + copy;
-                held.add(e);
+                PulseEvent e = event(f.getName(), i + copy);
+                if (ofReferrals) {
+                    ReferralEvent r = ReferralEvent.of(e, ShareStatus.values()[(i + copy) % ShareStatus.values().length]);
+                    r.shareOwner = copy == 0 ? "owner-" + i : null;
+                    r.shareDay = copy == 0 ? 20_000 + i : 0;
+                    r.verdict = copy == 1;
+                    held.add(r);
+                } else {
+                    held.add(e);
+                }
             }
             return held;
+        } else if (t == PulseEvent.class) {
+            return event(f.getName(), i);
+        } else if (t == List.class) {
+            return new ArrayList<>(List.of(f.getName() + "-" + i, f.getName() + "-" + (i + 1)));
         } else if (t.isEnum()) {
             Object[] constants = t.getEnumConstants();
             return constants[i % constants.length];
         }
         throw new AssertionError("No test value for " + f + ": extend distinctValue");
+    }
+
+    private static PulseEvent event(String name, int i) {
+        PulseEvent e = new PulseEvent();
+        e.type = EventType.values()[i % EventType.values().length];
+        e.eventId = name + "-" + i;
+        e.userId = "user-" + i;
+        e.eventTime = 1_000_000_011L * (i + 1);
+        e.amountMinor = 1_234 + i;
+        return e;
     }
 
     private static void assertSameFields(List<Field> fields, Object expected, Object actual) throws IllegalAccessException {

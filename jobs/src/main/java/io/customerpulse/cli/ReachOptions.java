@@ -1,5 +1,6 @@
 package io.customerpulse.cli;
 
+import io.customerpulse.flink.PendingEvents;
 import io.customerpulse.reach.ReachSettings;
 
 import picocli.CommandLine.Option;
@@ -21,6 +22,7 @@ public class ReachOptions {
     public Duration shareWait;
 
     public ReachSettings settings(EventTimeOptions eventTime) {
-        return new ReachSettings(maxDepth, attributionWindow, shareWait, eventTime.timeZone, eventTime.dedupHorizon);
+        return new ReachSettings(maxDepth, attributionWindow, shareWait, eventTime.timeZone, eventTime.dedupHorizon,
+                PendingEvents.DEFAULT_LIMIT);
     }
 }

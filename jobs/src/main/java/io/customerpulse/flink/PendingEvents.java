@@ -1,6 +1,8 @@
 package io.customerpulse.flink;
 
-import io.customerpulse.events.PulseEvent;
+import io.customerpulse.events.CarriesEvent;
+
+import org.apache.flink.streaming.api.TimerService;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,9 +33,14 @@ import java.util.function.Predicate;
  * <p>Not checkpointed by itself: the owner writes {@link #all} into operator state at each
  * checkpoint and gives it back to {@link #restore}, which keeps the keys of its own key groups
  * (with rescaling, every instance reads every instance's events).
+ *
+ * @param <T> what is held: the event itself, or the event with what was decided about it upstream
  */
-public final class PendingEvents {
-    private final Map<String, HeldEventList<PulseEvent>> byKey = new HashMap<>();
+public final class PendingEvents<T extends CarriesEvent> {
+    /** How many events an owner holds here by default (about 30 MB of the heap). */
+    public static final int DEFAULT_LIMIT = 100_000;
+
+    private final Map<String, HeldEventList<T>> byKey = new HashMap<>();
     private int size;
     /**
      * While tracked ({@link #trackDueOrder}), an entry at or before every key's earliest held
@@ -41,6 +48,8 @@ public final class PendingEvents {
      * up, so a key may have more than one.
      */
     private PriorityQueue<Due> dueOrder;
+
+    private boolean releasingDue;
 
     private record Due(long time, String key) {}
 
@@ -56,27 +65,28 @@ public final class PendingEvents {
     }
 
     /** The key's held events, or null if none. */
-    public HeldEventList<PulseEvent> of(String key) {
+    public HeldEventList<T> of(String key) {
         return byKey.get(key);
     }
 
     /**
-     * Holds {@code event} for {@code key}.
+     * Holds {@code item} (an event, or one with what was decided about it upstream) for {@code key}.
      *
      * @return whether it is now the key's earliest held event: an owner releasing by timers arms
      *     one at its time
      */
-    public boolean hold(String key, PulseEvent event) {
-        HeldEventList<PulseEvent> held = byKey.get(key);
+    public boolean hold(String key, T item) {
+        HeldEventList<T> held = byKey.get(key);
         if (held == null) {
             held = new HeldEventList<>();
             byKey.put(key, held);
         }
-        boolean earliest = event.eventTime < held.earliestTime();
-        held.add(event);
+        long time = item.event().eventTime;
+        boolean earliest = time < held.earliestTime();
+        held.add(item);
         size++;
         if (earliest && dueOrder != null) {
-            dueOrder.add(new Due(event.eventTime, key));
+            dueOrder.add(new Due(time, key));
         }
         return earliest;
     }
@@ -85,17 +95,31 @@ public final class PendingEvents {
      * The key's events at or before {@code time}, in {@link HeldEventList#APPLY_ORDER}, no longer
      * held (an empty list if none).
      */
-    public List<PulseEvent> releaseUpTo(String key, long time) {
-        HeldEventList<PulseEvent> held = byKey.get(key);
+    public List<T> releaseUpTo(String key, long time) {
+        HeldEventList<T> held = byKey.get(key);
         if (held == null) {
             return List.of();
         }
-        List<PulseEvent> due = held.releaseUpTo(time);
+        List<T> due = held.releaseUpTo(time);
         size -= due.size();
         if (held.isEmpty()) {
             byKey.remove(key);
         } else if (dueOrder != null && !due.isEmpty()) {
             dueOrder.add(new Due(held.earliestTime(), key));
+        }
+        return due;
+    }
+
+    /**
+     * From the owner's {@code onTimer}: the key's events at or before {@code time}, as
+     * {@link #releaseUpTo(String, long)}; an owner releasing by timers (not {@link #trackDueOrder})
+     * gets one armed at the key's earliest event still held.
+     */
+    public List<T> releaseUpTo(String key, long time, TimerService timers) {
+        List<T> due = releaseUpTo(key, time);
+        long next = earliestTime(key);
+        if (next != Long.MAX_VALUE && dueOrder == null) {
+            EventTimers.register(timers, next); // a set: armed once however often this runs
         }
         return due;
     }
@@ -117,21 +141,36 @@ public final class PendingEvents {
      * @return whether any key was handed over
      */
     public boolean releaseDue(long watermark, DueKey dueKey) throws Exception {
-        boolean any = false;
-        while (!dueOrder.isEmpty() && dueOrder.peek().time <= watermark) {
-            Due due = dueOrder.poll();
-            long earliest = earliestTime(due.key);
-            if (earliest <= watermark) {
-                dueKey.release(due.key, earliest);
-                any = true;
+        releasingDue = true;
+        try {
+            boolean any = false;
+            while (!dueOrder.isEmpty() && dueOrder.peek().time <= watermark) {
+                Due due = dueOrder.poll();
+                long earliest = earliestTime(due.key);
+                if (earliest <= watermark) {
+                    dueKey.release(due.key, earliest);
+                    any = true;
+                }
             }
+            return any;
+        } finally {
+            releasingDue = false;
         }
-        return any;
+    }
+
+    /** Whether {@link #releaseDue} is running: the owner is handed a due key from it. */
+    public boolean isReleasingDue() {
+        return releasingDue;
+    }
+
+    /** Whether the owner asks for the due keys at each watermark ({@link #trackDueOrder}) instead of arming timers. */
+    public boolean tracksDueOrder() {
+        return dueOrder != null;
     }
 
     /** The earliest event time held for the key, or {@link Long#MAX_VALUE} if none. */
     public long earliestTime(String key) {
-        HeldEventList<PulseEvent> held = byKey.get(key);
+        HeldEventList<T> held = byKey.get(key);
         return held == null ? Long.MAX_VALUE : held.earliestTime();
     }
 
@@ -141,9 +180,9 @@ public final class PendingEvents {
     }
 
     /** Every held event, for a checkpoint. */
-    public List<PulseEvent> all() {
-        List<PulseEvent> all = new ArrayList<>(size);
-        for (HeldEventList<PulseEvent> held : byKey.values()) {
+    public List<T> all() {
+        List<T> all = new ArrayList<>(size);
+        for (HeldEventList<T> held : byKey.values()) {
             for (int i = 0; i < held.size(); i++) {
                 all.add(held.get(i));
             }
@@ -157,16 +196,16 @@ public final class PendingEvents {
      * @param keyOf the key of an event, as the stream is keyed
      * @param owns whether a key belongs to this instance's key groups
      */
-    public void restore(Iterable<PulseEvent> checkpointed, Function<PulseEvent, String> keyOf, Predicate<Object> owns) {
+    public void restore(Iterable<T> checkpointed, Function<T, String> keyOf, Predicate<Object> owns) {
         byKey.clear();
         size = 0;
         if (dueOrder != null) {
             dueOrder.clear();
         }
-        for (PulseEvent event : checkpointed) {
-            String key = keyOf.apply(event);
+        for (T item : checkpointed) {
+            String key = keyOf.apply(item);
             if (owns.test(key)) {
-                hold(key, event);
+                hold(key, item);
             }
         }
     }

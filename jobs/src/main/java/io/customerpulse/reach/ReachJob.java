@@ -3,10 +3,12 @@ package io.customerpulse.reach;
 import io.customerpulse.cli.JobOptions;
 import io.customerpulse.cli.PulseJob;
 import io.customerpulse.cli.ReachOptions;
+import io.customerpulse.cli.WaitingOnHeapOptions;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.CoalescingOperator;
 import io.customerpulse.flink.ControlWatermarks;
+import io.customerpulse.flink.HeapReleasingOperator;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.NoControl;
 import io.customerpulse.flink.RowChunker;
@@ -63,6 +65,7 @@ public final class ReachJob extends PulseJob {
     public static final String DAILY_SINK_UID = "reach-sink-wom-daily";
 
     @Mixin public ReachOptions reach = new ReachOptions();
+    @Mixin public WaitingOnHeapOptions heap = new WaitingOnHeapOptions();
 
     public static void main(String[] args) {
         main(new ReachJob(), args);
@@ -99,7 +102,7 @@ public final class ReachJob extends PulseJob {
         var execution = job.sinkExecution();
         return defineWorkflow(events, control,
                 new ReachSinks(WomTables.reach(target, execution), WomTables.daily(target, execution)),
-                reach.settings(eventTime), job.flushInterval.toMillis());
+                reach.settings(eventTime).withMaxWaitingOnHeap(heap.maxWaitingOnHeap), job.flushInterval.toMillis());
     }
 
     /**
@@ -124,10 +127,13 @@ public final class ReachJob extends PulseJob {
 
         SingleOutputStreamOperator<SharerUpdate> updates = direct.union(resolved)
                 .keyBy(r -> r.event.userId, Types.STRING)
-                .connect(control.broadcast(JobControl.DESCRIPTOR))
-                .process(new ReferralFunction(settings))
-                .uid(REFERRAL_UID)
-                .name("referral timeline");
+                // The job's operator, which releases the events waiting on the heap at each
+                // watermark (HeapReleasingOperator); the control stream broadcast to it as
+                // BroadcastConnectedStream.process would, which has no way to take an operator.
+                .connect(control.broadcast())
+                .transform("referral timeline", TypeInformation.of(SharerUpdate.class),
+                        new HeapReleasingOperator<ReferralEvent, SharerUpdate>(new ReferralFunction(settings)))
+                .uid(REFERRAL_UID);
 
         SingleOutputStreamOperator<SharerUpdate> cascades = updates.getSideOutput(ReferralFunction.ACQUISITIONS)
                 .keyBy(a -> AcquisitionForestFunction.FOREST, Types.STRING)

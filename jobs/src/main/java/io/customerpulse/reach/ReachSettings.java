@@ -1,5 +1,6 @@
 package io.customerpulse.reach;
 
+import io.customerpulse.flink.PendingEvents;
 import io.customerpulse.time.DayClock;
 
 import java.io.Serializable;
@@ -9,7 +10,8 @@ import java.time.ZoneOffset;
 
 /** The word-of-mouth definitions' knobs, with the README's defaults. */
 public record ReachSettings(
-        int maxDepth, Duration attributionWindow, Duration shareWait, ZoneId zone, Duration dedupHorizon)
+        int maxDepth, Duration attributionWindow, Duration shareWait, ZoneId zone, Duration dedupHorizon,
+        int maxWaitingOnHeap)
         implements Serializable {
 
     public ReachSettings {
@@ -19,11 +21,23 @@ public record ReachSettings(
         if (attributionWindow.isNegative() || shareWait.isNegative() || dedupHorizon.isNegative()) {
             throw new IllegalArgumentException("windows must not be negative");
         }
+        if (maxWaitingOnHeap < 0) {
+            throw new IllegalArgumentException("--max-waiting-on-heap must not be negative: " + maxWaitingOnHeap);
+        }
     }
 
-    /** Depth 10, attribution window 7 days, unknown shares wait 1 day, UTC, duplicates within 7 days. */
+    /**
+     * Depth 10, attribution window 7 days, unknown shares wait 1 day, UTC, duplicates within 7 days,
+     * 100,000 events waiting on each instance's heap.
+     */
     public static ReachSettings defaults() {
-        return new ReachSettings(10, Duration.ofDays(7), Duration.ofDays(1), ZoneOffset.UTC, Duration.ofDays(7));
+        return new ReachSettings(10, Duration.ofDays(7), Duration.ofDays(1), ZoneOffset.UTC, Duration.ofDays(7),
+                PendingEvents.DEFAULT_LIMIT);
+    }
+
+    /** These settings with another limit of the events waiting on each instance's heap. */
+    public ReachSettings withMaxWaitingOnHeap(int events) {
+        return new ReachSettings(maxDepth, attributionWindow, shareWait, zone, dedupHorizon, events);
     }
 
     public DayClock dayClock() {

@@ -7,12 +7,17 @@ import io.customerpulse.flink.CountedIds;
 import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
+import io.customerpulse.flink.HeapReleasingOperator;
 import io.customerpulse.flink.HeldEventList;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
+import io.customerpulse.flink.KeyGroups;
+import io.customerpulse.flink.PendingEvents;
 import io.customerpulse.flink.SpillableCountedIds;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -43,23 +48,30 @@ import java.util.List;
  * exactly what they would have seen had the share arrived first. The verdict then applies
  * everything the watermark has passed meanwhile.
  *
- * <p>State: one value per user ({@link ReferralState}) carries the timeline's figures and, while
- * they are few, the events waiting for the watermark ({@link #HELD_IN_VALUE}) and the event ids
- * counted within the dedup horizon ({@link #IDS_IN_VALUE}): an arriving event costs one read and
- * one write of it, and the step that applies a user's due events one more of each. One timer at the
- * earliest waiting event releases everything the watermark has passed (not one per instant), and
- * one timer forgets the counted ids once the newest is past the horizon. Why: async-profiler on
- * {@code reach_live} put map-state reads at 28% of this operator's thread and the iterator sweeping
- * a MapState of ids at 19%, when events waited in a MapState entry and a timer per instant and ids
- * in a MapState entry each. A busy user (more waiting, or more ids, than the value carries) has
- * them moved to those MapStates until none are left, so their events are not all rewritten with
- * each of theirs; the sharers a user was touched by stay a MapState (read on touches only).
+ * <p>Where events wait: an arriving event that is not late waits on the heap of the parallel
+ * instance ({@link PendingEvents}, checkpointed as operator state), so arrival reads and writes
+ * nothing of the user's; under {@link HeapReleasingOperator} (the job's, STREAMING mode) the
+ * operator releases them at each watermark, with no timer, otherwise (BATCH mode, or Flink's own
+ * operator) the user gets a timer at their earliest. Beyond
+ * {@link ReachSettings#maxWaitingOnHeap} events on the heap, or {@link #HELD_IN_VALUE} of one user
+ * there, events wait in the user's value ({@link ReferralState}), one read and one write each,
+ * with one timer at the earliest; so do the heap's due events while the timeline waits for a
+ * verdict. Whichever
+ * of the user's timers fires applies everything the watermark has passed: one read and one write
+ * of the value per user and watermark step. The value also carries the event ids counted within
+ * the dedup horizon ({@link #IDS_IN_VALUE}), with one timer to forget them once the newest is past
+ * it. Why: async-profiler on {@code reach_live} put map-state reads at 28% of this operator's
+ * thread and the iterator sweeping a MapState of ids at 19%, when events waited in a MapState
+ * entry and a timer per instant and ids in a MapState entry each. A busy user (more waiting, or
+ * more ids, than the value carries) has them moved to those MapStates until none are left, so
+ * their events are not all rewritten with each of theirs; the sharers a user was touched by stay a
+ * MapState (read on touches only).
  *
  * <p>Outputs: main = updates of sharers' figures; side outputs: acquisitions (for the forest),
  * K-factor increments (sharers) and late events.
  */
 public class ReferralFunction extends KeyedBroadcastProcessFunction<String, ReferralEvent, JobControl, SharerUpdate>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, HeapReleasingOperator.Releasing {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Acquisition> ACQUISITIONS =
@@ -83,9 +95,13 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     private transient SpillableCountedIds countedIds;
     /** A user's waiting events once more than {@link #HELD_IN_VALUE} wait (see {@link #spill}). */
     private transient HeldEvents<ReferralEvent> spilledHeld;
+    /** Admitted events ahead of the watermark, on the heap; checkpointed into {@link #pendingCheckpointed}. */
+    private transient PendingEvents<ReferralEvent> pending;
+    private transient ListState<ReferralEvent> pendingCheckpointed;
 
     private transient Counter pendingWaits;
     private transient Counter eventsSpilled;
+    private transient Counter eventsBeyondHeap;
 
     public ReferralFunction(ReachSettings settings) {
         this.settings = settings;
@@ -105,6 +121,8 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
                 metrics.counter("countedIdsSpilled"));
         pendingWaits = metrics.counter("pendingShareWaits");
         eventsSpilled = metrics.counter("heldEventsSpilled");
+        eventsBeyondHeap = metrics.counter("eventsBeyondHeap");
+        metrics.gauge("pendingEventsOnHeap", () -> pending.size());
     }
 
     @Override
@@ -117,21 +135,48 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         if (clock.isBeyondEnd(r.event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // after a backfill's --as-of
         }
-        ReferralState state = state();
         if (r.verdict) {
+            ReferralState state = state();
             acceptVerdict(r, state, ctx, out);
             referralState.update(state);
             return;
         }
+        String user = ctx.getCurrentKey();
+        TimerService timers = ctx.timerService();
+        HeldEventList<ReferralEvent> pendingOfUser = pending.of(user);
+        // Straight from ingestion (NONE) an event may be late; events carrying a share come from
+        // the resolver as its watermark passes them, ahead of this operator's, and were checked there.
+        boolean late = r.status == ShareStatus.NONE && admission.isBehindClock(r.event, timers);
+        if (!late && pending.size() < settings.maxWaitingOnHeap()
+                && (pendingOfUser == null || pendingOfUser.size() < HELD_IN_VALUE)) {
+            // The common case: the user's value is not touched until the watermark passes the event.
+            boolean copyHeld = pendingOfUser != null && pendingOfUser.holdsCopyOf(r.event);
+            if ((r.status != ShareStatus.NONE || admission.admitAheadOfClock(copyHeld) == EventAdmission.Verdict.ADMITTED)
+                    && pending.hold(user, r) && !pending.tracksDueOrder()) {
+                EventTimers.register(timers, r.event.eventTime);
+            }
+            return;
+        }
+        if (!late && pending.size() >= settings.maxWaitingOnHeap()) {
+            eventsBeyondHeap.inc();
+        }
+        holdInState(r, ctx, pendingOfUser != null && pendingOfUser.holdsCopyOf(r.event));
+    }
+
+    /**
+     * A late event (only the user's counted ids tell it from a duplicate), or one the heap has no
+     * room for: decided with the user's state and held in it.
+     */
+    private void holdInState(ReferralEvent r, ReadOnlyContext ctx, boolean copyPending) throws Exception {
+        ReferralState state = state();
         TimerService timers = ctx.timerService();
         // While the user's waiting events are spilled, those at this event's instant (one read for
         // the duplicate check and the hold); otherwise null, and the value holds them.
         HeldEvents<ReferralEvent>.Instant spilledInstant = state.heldSpilled ? spilledHeld.at(r.event.eventTime) : null;
         if (r.status == ShareStatus.NONE) {
-            // Straight from ingestion: events carrying a share were checked by the resolver.
-            boolean copyHeld = spilledInstant != null
+            boolean copyHeld = copyPending || (spilledInstant != null
                     ? spilledInstant.holds(h -> h.event.eventId.equals(r.event.eventId))
-                    : state.held.holdsCopyOf(r.event);
+                    : state.held.holdsCopyOf(r.event));
             switch (admission.admit(r.event, copyHeld, timers, countedIdsOf(state))) {
                 case DUPLICATE -> {
                     return;
@@ -158,17 +203,33 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
         if (clock.isBeyondEnd(timestamp, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
-        ReferralState state = state();
+        String user = ctx.getCurrentKey();
+        long watermark = timers.currentWatermark();
+        boolean endOfTime = watermark == Long.MAX_VALUE;
+        ReferralState state = referralState.value();
+        // Spilled events are released an instant at a time, each by its own timer: those on the
+        // heap must then wait for theirs too, or an instant still spilled would come after them.
+        // Not at the end of time, nor in the operator's release after the timers: every spilled
+        // instant the watermark passed has had its timer by then.
+        boolean spilledInstantsAhead = state != null && state.heldSpilled && !endOfTime && !pending.isReleasingDue();
+        List<ReferralEvent> duePending = pending.releaseUpTo(user, spilledInstantsAhead ? timestamp : watermark, timers);
+        if (state == null) {
+            if (duePending.isEmpty()) {
+                return;
+            }
+            state = new ReferralState();
+        }
         if (state.heldTimer <= timestamp) {
             state.heldTimer = ReferralState.NEVER; // this one, or one left to fire finding nothing
         }
         if (!state.isBlocked()) {
-            long watermark = timers.currentWatermark();
-            // Spilled events are released an instant at a time, each by its own timer (they fire
-            // in order); at the end of time all at once.
             List<ReferralEvent> spilled = !state.heldSpilled ? null
-                    : watermark == Long.MAX_VALUE ? spilledHeld.releaseUpTo(watermark) : spilledHeld.release(timestamp);
-            applyInOrder(releaseUpTo(state, watermark, spilled), state, ctx, out);
+                    : endOfTime ? spilledHeld.releaseUpTo(watermark) : spilledHeld.release(timestamp);
+            applyInOrder(releaseUpTo(state, watermark, spilled, duePending), state, ctx, out);
+        } else {
+            for (ReferralEvent waiting : duePending) {
+                hold(state, waiting, timers); // waits with the user's others for the verdict
+            }
         }
         if (state.idsTimer <= timestamp) {
             state.idsTimer = ReferralState.NEVER;
@@ -185,20 +246,30 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     private void acceptVerdict(ReferralEvent verdict, ReferralState state, ReadOnlyContext ctx, Collector<SharerUpdate> out)
             throws Exception {
         long t = verdict.event.eventTime;
-        if (!replacePending(state, verdict)) {
+        if (!replacePending(state, verdict, ctx.getCurrentKey())) {
             throw new IllegalStateException("Verdict for " + verdict.event.eventId + " without a pending event");
         }
         if (state.isBlocked() && state.pendingSince == t) {
             state.pendingSince = ReferralState.NOT_BLOCKED;
             long watermark = ctx.timerService().currentWatermark();
             List<ReferralEvent> spilled = state.heldSpilled ? spilledHeld.releaseUpTo(watermark) : null;
-            applyInOrder(releaseUpTo(state, watermark, spilled), state, ctx, out);
+            List<ReferralEvent> duePending = pending.releaseUpTo(ctx.getCurrentKey(), watermark, ctx.timerService());
+            applyInOrder(releaseUpTo(state, watermark, spilled, duePending), state, ctx, out);
         }
         rearmTimers(state, ctx.timerService());
     }
 
     /** Replaces the pending event {@code verdict} decides (same id and instant); false if none waits. */
-    private boolean replacePending(ReferralState state, ReferralEvent verdict) throws Exception {
+    private boolean replacePending(ReferralState state, ReferralEvent verdict, String user) throws Exception {
+        HeldEventList<ReferralEvent> onHeap = pending.of(user);
+        if (onHeap != null) {
+            for (int i = 0; i < onHeap.size(); i++) {
+                if (decides(verdict, onHeap.get(i))) {
+                    onHeap.set(i, verdict); // not yet released: the watermark has not passed it here
+                    return true;
+                }
+            }
+        }
         if (!state.heldSpilled) {
             for (int i = 0; i < state.held.size(); i++) {
                 if (decides(verdict, state.held.get(i))) {
@@ -230,16 +301,25 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
 
     /**
      * The user's waiting events at or before {@code watermark} from the value, with
-     * {@code spilled} (null if none), in {@link HeldEventList#ITEM_ORDER}, no longer held.
+     * {@code spilled} (null if none) and those due on the heap, in {@link HeldEventList#ITEM_ORDER},
+     * no longer held.
      */
-    private static List<ReferralEvent> releaseUpTo(ReferralState state, long watermark, List<ReferralEvent> spilled) {
+    private static List<ReferralEvent> releaseUpTo(ReferralState state, long watermark, List<ReferralEvent> spilled,
+                                                   List<ReferralEvent> duePending) {
         List<ReferralEvent> inValue = state.held.isEmpty() ? List.of() : state.held.releaseUpTo(watermark);
-        if (spilled == null || spilled.isEmpty()) {
+        boolean noneSpilled = spilled == null || spilled.isEmpty();
+        if (noneSpilled && inValue.isEmpty()) {
+            return duePending; // in order
+        }
+        if (noneSpilled && duePending.isEmpty()) {
             return inValue; // in order
         }
-        List<ReferralEvent> due = new ArrayList<>(inValue.size() + spilled.size());
+        List<ReferralEvent> due = new ArrayList<>(inValue.size() + duePending.size() + (noneSpilled ? 0 : spilled.size()));
         due.addAll(inValue);
-        due.addAll(spilled);
+        due.addAll(duePending);
+        if (!noneSpilled) {
+            due.addAll(spilled);
+        }
         due.sort(HeldEventList.ITEM_ORDER);
         return due;
     }
@@ -384,13 +464,26 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
     }
 
     @Override
+    public PendingEvents<?> eventsOnHeap() {
+        return pending;
+    }
+
+    @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         admission.snapshotState();
+        pendingCheckpointed.update(pending.all());
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         admission = new EventAdmission("referral", settings.dedupHorizon());
         admission.initializeState(context);
+        // A union: after rescaling, a user's waiting events go wherever the user's key group went.
+        pendingCheckpointed = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("referral-pending-events", TypeInformation.of(ReferralEvent.class)));
+        pending = new PendingEvents<>();
+        if (context.isRestored()) {
+            pending.restore(pendingCheckpointed.get(), r -> r.event.userId, KeyGroups.ownedBy(getRuntimeContext().getTaskInfo()));
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.customerpulse.cli.Converters;
 import io.customerpulse.cli.JobOptions;
 import io.customerpulse.cli.PulseJob;
 import io.customerpulse.cli.RetentionOptions;
+import io.customerpulse.cli.WaitingOnHeapOptions;
 import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.flink.CoalescingOperator;
@@ -71,12 +72,7 @@ public final class RetentionJob extends PulseJob {
             description = "How often the newest fitted BG/NBD model is read from model_params (0 = never; --bgnbd-* are used until a fit exists). Default: ${DEFAULT-VALUE}.")
     public Duration modelRefresh;
 
-    @Option(names = "--max-waiting-on-heap", paramLabel = "<events>", defaultValue = "100000",
-            description = "Events each parallel instance of the user timeline keeps on its JVM heap (about 300 bytes each, "
-                    + "checkpointed with the job) while they wait for the event-time clock; arrival then reads and writes no "
-                    + "user's value. More wait in the users' RocksDB state, a read and a write each. What waits is the traffic's "
-                    + "rate in event time times --allowed-lateness, live or catching up alike. Default: ${DEFAULT-VALUE}.")
-    public int maxWaitingOnHeap;
+    @Mixin public WaitingOnHeapOptions heap = new WaitingOnHeapOptions();
 
     public static void main(String[] args) {
         main(new RetentionJob(), args);
@@ -127,7 +123,7 @@ public final class RetentionJob extends PulseJob {
 
     /** The retention definitions and the timeline's heap limit, from the command line. */
     public RetentionSettings settings() {
-        return retention.settings(eventTime).toBuilder().maxWaitingOnHeap(maxWaitingOnHeap).build();
+        return retention.settings(eventTime).toBuilder().maxWaitingOnHeap(heap.maxWaitingOnHeap).build();
     }
 
     /**

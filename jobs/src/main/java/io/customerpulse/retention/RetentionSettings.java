@@ -66,7 +66,7 @@ public final class RetentionSettings implements Serializable {
         private Duration expectedPurchasesHorizon = Duration.ofDays(30);
         private ZoneId zone = ZoneOffset.UTC;
         private Duration dedupHorizon = Duration.ofDays(7);
-        private int maxWaitingOnHeap = 100_000;
+        private int maxWaitingOnHeap = io.customerpulse.flink.PendingEvents.DEFAULT_LIMIT;
 
         public Builder rules(RetentionRules rules) {
             this.rules = rules;

@@ -10,6 +10,7 @@ import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
 import io.customerpulse.flink.HeldEventList;
+import io.customerpulse.flink.HeapReleasingOperator;
 import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
 import io.customerpulse.flink.KeyGroups;
@@ -91,7 +92,7 @@ import java.util.Map;
  * then never fire).
  */
 public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String, PulseEvent, JobControl, UserRetentionRow>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, HeapReleasingOperator.Releasing {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(UserRetentionFunction.class);
 
@@ -122,15 +123,8 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
     /** A user's held events once more than {@link #HELD_IN_VALUE} wait (see {@link #spill}). */
     private transient HeldEvents<PulseEvent> spilledHeld;
     /** Admitted events ahead of the watermark, on the heap; checkpointed into {@link #pendingCheckpointed}. */
-    private transient PendingEvents pending;
+    private transient PendingEvents<PulseEvent> pending;
     private transient ListState<PulseEvent> pendingCheckpointed;
-    /**
-     * Whether the operator releases the heap's due events at each watermark
-     * ({@link UserRetentionOperator}, STREAMING); otherwise a timer at each user's earliest does.
-     */
-    private transient boolean heapReleasedAtWatermarks;
-    /** While {@link #releaseDueOnHeap} runs: the watermark's timers have all fired. */
-    private transient boolean releasingAfterTimers;
 
     private transient Counter eventsApplied;
     private transient Counter eventsSpilled;
@@ -210,7 +204,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
             // The common case: the user's value is not touched until the watermark passes the event.
             boolean copyHeld = pendingOfUser != null && pendingOfUser.holdsCopyOf(event);
             if (admission.admitAheadOfClock(copyHeld) == EventAdmission.Verdict.ADMITTED
-                    && pending.hold(userId, event) && !heapReleasedAtWatermarks) {
+                    && pending.hold(userId, event) && !pending.tracksDueOrder()) {
                 EventTimers.register(timers, event.eventTime);
             }
             return;
@@ -278,13 +272,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         // heap must then wait for theirs too, or an instant still spilled would come after them.
         // Not at the end of time, nor in the operator's release after the timers: every spilled
         // instant the watermark passed has had its timer by then.
-        boolean spilledInstantsAhead = state != null && state.heldSpilled && !endOfTime && !releasingAfterTimers;
+        boolean spilledInstantsAhead = state != null && state.heldSpilled && !endOfTime && !pending.isReleasingDue();
         long pendingUpTo = spilledInstantsAhead ? timestamp : upTo;
-        List<PulseEvent> duePending = pending.releaseUpTo(userId, pendingUpTo);
-        long nextPending = pending.earliestTime(userId);
-        if (nextPending != Long.MAX_VALUE && !heapReleasedAtWatermarks) {
-            EventTimers.register(timers, nextPending); // a set: armed once however often this runs
-        }
+        List<PulseEvent> duePending = pending.releaseUpTo(userId, pendingUpTo, timers);
         if (state == null) {
             if (duePending.isEmpty()) {
                 return;
@@ -489,7 +479,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         long at = state.statusTimer;
         return at != state.heldTimer
                 && !state.heldSpilled
-                && (heapReleasedAtWatermarks || at != pending.earliestTime(userId))
+                && (pending.tracksDueOrder() || at != pending.earliestTime(userId))
                 && !(control.evaluateAtClockEnd && at == control.clockEnd);
     }
 
@@ -513,29 +503,9 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         }
     }
 
-    /**
-     * From now on the heap's events are released by {@link #releaseDueOnHeap} at each watermark
-     * instead of by a timer at each user's earliest ({@link UserRetentionOperator}, which calls
-     * this once opened, in STREAMING mode).
-     */
-    void releaseHeldOnHeapAtWatermarks() {
-        heapReleasedAtWatermarks = true;
-        pending.trackDueOrder();
-    }
-
-    /**
-     * Hands each user whose earliest event on the heap is at or before {@code watermark} to
-     * {@code fire}, which runs {@link #onTimer} for the user at that instant.
-     *
-     * @return whether any user was handed over
-     */
-    boolean releaseDueOnHeap(long watermark, PendingEvents.DueKey fire) throws Exception {
-        releasingAfterTimers = true;
-        try {
-            return pending.releaseDue(watermark, fire);
-        } finally {
-            releasingAfterTimers = false;
-        }
+    @Override
+    public PendingEvents<?> eventsOnHeap() {
+        return pending;
     }
 
     /** Events of {@code userId} held on this instance's heap (tests). */
@@ -562,7 +532,7 @@ public class UserRetentionFunction extends KeyedBroadcastProcessFunction<String,
         // A union: after rescaling, a user's held events go wherever the user's key group went.
         pendingCheckpointed = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("retention-pending-events", TypeInformation.of(PulseEvent.class)));
-        pending = new PendingEvents();
+        pending = new PendingEvents<>();
         if (context.isRestored()) {
             pending.restore(pendingCheckpointed.get(), e -> e.userId, KeyGroups.ownedBy(getRuntimeContext().getTaskInfo()));
         }

@@ -22,7 +22,7 @@ class PendingEventsTest {
      * The keys {@link PendingEvents#releaseDue} hands over at {@code watermark}, as key@earliest,
      * each released up to {@code upTo} of its earliest.
      */
-    private static List<String> releaseDue(PendingEvents pending, long watermark, LongUnaryOperator upTo) throws Exception {
+    private static List<String> releaseDue(PendingEvents<PulseEvent> pending, long watermark, LongUnaryOperator upTo) throws Exception {
         List<String> handed = new ArrayList<>();
         pending.releaseDue(watermark, (key, earliest) -> {
             handed.add(key + "@" + earliest);
@@ -33,7 +33,7 @@ class PendingEventsTest {
 
     @Test
     void holdSaysWhenAnEventBecomesItsKeysEarliest() {
-        PendingEvents pending = new PendingEvents();
+        PendingEvents<PulseEvent> pending = new PendingEvents<>();
         assertThat(pending.hold("u", click("b", "u", 20))).isTrue();
         assertThat(pending.hold("u", click("c", "u", 30))).isFalse();
         assertThat(pending.hold("u", click("a", "u", 10))).isTrue();
@@ -46,7 +46,7 @@ class PendingEventsTest {
 
     @Test
     void releasesAKeysPassedEventsInApplyOrderAndForgetsAKeyWithNoneLeft() {
-        PendingEvents pending = new PendingEvents();
+        PendingEvents<PulseEvent> pending = new PendingEvents<>();
         pending.hold("u", click("c", "u", 30));
         pending.hold("u", click("b", "u", 10));
         pending.hold("u", click("a", "u", 10));
@@ -66,7 +66,7 @@ class PendingEventsTest {
 
     @Test
     void atAWatermarkTheKeysWhoseEarliestEventItPassedAreHandedOverEarliestFirst() throws Exception {
-        PendingEvents pending = new PendingEvents();
+        PendingEvents<PulseEvent> pending = new PendingEvents<>();
         pending.hold("u", click("u1", "u", 30));
         pending.trackDueOrder(); // what was held before counts too
         pending.hold("v", click("v1", "v", 20));
@@ -85,7 +85,7 @@ class PendingEventsTest {
 
     @Test
     void aKeyReleasedOnlyInPartComesUpAgainAtTheSameWatermark() throws Exception {
-        PendingEvents pending = new PendingEvents();
+        PendingEvents<PulseEvent> pending = new PendingEvents<>();
         pending.trackDueOrder();
         pending.hold("u", click("a", "u", 10));
         pending.hold("u", click("b", "u", 20));
@@ -98,7 +98,7 @@ class PendingEventsTest {
 
     @Test
     void aKeyWhoseEventsWereReleasedElsewhereIsNotHandedOver() throws Exception {
-        PendingEvents pending = new PendingEvents();
+        PendingEvents<PulseEvent> pending = new PendingEvents<>();
         pending.trackDueOrder();
         pending.hold("u", click("a", "u", 10));
         pending.releaseUpTo("u", 10); // by a status timer, say, before the watermark's turn
@@ -110,7 +110,7 @@ class PendingEventsTest {
 
     @Test
     void aRestoreKeepsTheEventsOfTheKeysThisInstanceOwnsAndReplacesWhatWasHeld() {
-        PendingEvents before = new PendingEvents();
+        PendingEvents<PulseEvent> before = new PendingEvents<>();
         before.hold("u", click("a", "u", 10));
         before.hold("u", click("b", "u", 20));
         before.hold("v", click("x", "v", 5));
@@ -118,7 +118,7 @@ class PendingEventsTest {
         List<PulseEvent> checkpointed = before.all();
         assertThat(ids(checkpointed)).containsExactlyInAnyOrder("a@10", "b@20", "x@5", "y@7");
 
-        PendingEvents after = new PendingEvents();
+        PendingEvents<PulseEvent> after = new PendingEvents<>();
         after.hold("z", click("stale", "z", 1));
         after.restore(checkpointed, e -> e.userId, Set.of("u", "w")::contains);
         assertThat(after.size()).isEqualTo(3);

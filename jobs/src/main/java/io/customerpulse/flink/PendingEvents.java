@@ -92,7 +92,7 @@ public final class PendingEvents<T extends CarriesEvent> {
     }
 
     /**
-     * The key's events at or before {@code time}, in {@link HeldEventList#APPLY_ORDER}, no longer
+     * The key's events at or before {@code time}, in {@link HeldEventList#ITEM_ORDER}, no longer
      * held (an empty list if none).
      */
     public List<T> releaseUpTo(String key, long time) {

@@ -1,5 +1,6 @@
 package io.customerpulse.retention;
 
+import io.customerpulse.flink.PendingEvents;
 import io.customerpulse.time.DayClock;
 
 import java.io.Serializable;
@@ -66,7 +67,7 @@ public final class RetentionSettings implements Serializable {
         private Duration expectedPurchasesHorizon = Duration.ofDays(30);
         private ZoneId zone = ZoneOffset.UTC;
         private Duration dedupHorizon = Duration.ofDays(7);
-        private int maxWaitingOnHeap = io.customerpulse.flink.PendingEvents.DEFAULT_LIMIT;
+        private int maxWaitingOnHeap = PendingEvents.DEFAULT_LIMIT;
 
         public Builder rules(RetentionRules rules) {
             this.rules = rules;

@@ -71,13 +71,7 @@ public final class ReferralStateSerializer extends RecordSerializer<ReferralStat
             out.writeLong(s.pendingSince);
         }
         if ((flags & HAS_COUNTED_IDS) != 0) {
-            long base = s.countedIds.countedAt(0);
-            out.writeLong(base);
-            writeVarLong(s.countedIds.size(), out);
-            for (int i = 0; i < s.countedIds.size(); i++) {
-                writeString(s.countedIds.id(i), out);
-                writeVarLong(s.countedIds.countedAt(i) - base, out);
-            }
+            writeCountedIds(s.countedIds, out);
         }
         if ((flags & IDS_SPILLED) != 0) {
             out.writeLong(s.spilledIdsSweepAt);
@@ -86,10 +80,7 @@ public final class ReferralStateSerializer extends RecordSerializer<ReferralStat
             out.writeLong(s.idsTimer);
         }
         if ((flags & HAS_HELD_EVENTS) != 0) {
-            writeVarLong(s.held.size(), out);
-            for (int i = 0; i < s.held.size(); i++) {
-                ReferralEventSerializer.INSTANCE.serialize(s.held.get(i), out);
-            }
+            writeHeld(s.held, ReferralEventSerializer.INSTANCE, out);
         }
         if ((flags & HAS_HELD_TIMER) != 0) {
             out.writeLong(s.heldTimer);
@@ -119,10 +110,7 @@ public final class ReferralStateSerializer extends RecordSerializer<ReferralStat
             s.pendingSince = in.readLong();
         }
         if ((flags & HAS_COUNTED_IDS) != 0) {
-            long base = in.readLong();
-            for (long i = readVarLong(in); i > 0; i--) {
-                s.countedIds.remember(readString(in), base + readVarLong(in));
-            }
+            readCountedIds(in, s.countedIds);
         }
         if ((flags & IDS_SPILLED) != 0) {
             s.spilledIdsSweepAt = in.readLong();
@@ -131,9 +119,7 @@ public final class ReferralStateSerializer extends RecordSerializer<ReferralStat
             s.idsTimer = in.readLong();
         }
         if ((flags & HAS_HELD_EVENTS) != 0) {
-            for (long i = readVarLong(in); i > 0; i--) {
-                s.held.add(ReferralEventSerializer.INSTANCE.deserialize(in));
-            }
+            readHeld(in, ReferralEventSerializer.INSTANCE, s.held);
         }
         if ((flags & HAS_HELD_TIMER) != 0) {
             s.heldTimer = in.readLong();

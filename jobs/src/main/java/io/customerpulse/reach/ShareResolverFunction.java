@@ -4,13 +4,14 @@ import io.customerpulse.events.DeadLetter;
 import io.customerpulse.events.DeadLetterReason;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.PulseEvent;
-import io.customerpulse.flink.DeadLetters;
-import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.ControlledClock;
+import io.customerpulse.flink.DeadLetters;
 import io.customerpulse.flink.EventAdmission;
 import io.customerpulse.flink.EventTimers;
+import io.customerpulse.flink.HeldEventList;
+import io.customerpulse.flink.HeldEvents;
 import io.customerpulse.flink.JobControl;
-import io.customerpulse.flink.RecentEventIds;
+import io.customerpulse.flink.SpillableCountedIds;
 import io.customerpulse.time.DayClock;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,12 +21,13 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +40,16 @@ import java.util.List;
  * wait (1 day of event time); the verdict follows it when the share event arrives or the wait runs
  * out (then it is a dead letter {@code unknown_share}, and organic for word of mouth).
  *
+ * <p>State: one value per share_id ({@link ShareState}) with the owner, the events held until the
+ * watermark passes them ({@link #HELD_IN_VALUE}; each instant has its timer, so that at each
+ * instant the held events come before the waits that end there) and the event ids counted within
+ * the dedup horizon ({@link #IDS_IN_VALUE}), with one timer to forget them once the newest is past
+ * it. Why: async-profiler on {@code reach_live} put this operator's thread at 29% of the CPU,
+ * within it map-state reads at 28%, the sweep of a MapState of ids 20% and the release of a map
+ * entry per instant 18%. A share with more held events or ids than the value carries (a viral
+ * link) has them moved to those MapStates until none are left. The events waiting for an unknown
+ * share stay a MapState by the instant their wait ends (few, each with its timer).
+ *
  * <p>Outputs: main = events with their share resolved, for the users' timelines; side outputs:
  * K-factor increments (shares, touches) and dead letters (late, conflict, unknown share).
  */
@@ -48,6 +60,11 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
     public static final OutputTag<DailyDelta> DAILY = new OutputTag<>("share-daily", TypeInformation.of(DailyDelta.class));
     public static final OutputTag<DeadLetter> REFUSED = new OutputTag<>("share-refused", TypeInformation.of(DeadLetter.class));
 
+    /** Held events a share's state value carries; beyond them they move to a MapState ({@link #spill}). */
+    static final int HELD_IN_VALUE = 32;
+    /** Counted ids a share's state value carries; beyond them they move to a MapState ({@link SpillableCountedIds}). */
+    static final int IDS_IN_VALUE = 64;
+
     private final ReachSettings settings;
 
     private transient DayClock days;
@@ -55,14 +72,16 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
     private transient ValueState<ShareState> shareState;
     private transient EventAdmission admission;
     private transient ControlledClock clock;
-    private transient RecentEventIds seenEventIds;
-    private transient HeldEvents<PulseEvent> held;
+    private transient SpillableCountedIds countedIds;
+    /** A share's held events once more than {@link #HELD_IN_VALUE} wait at once (see {@link #spill}). */
+    private transient HeldEvents<PulseEvent> spilledHeld;
     /** Events whose share is unknown, by the instant their wait runs out. */
     private transient HeldEvents<PulseEvent> awaitingShare;
 
     private transient Counter selfTouches;
     private transient Counter ownerConflicts;
     private transient Counter unknownShares;
+    private transient Counter eventsSpilled;
 
     public ShareResolverFunction(ReachSettings settings) {
         this.settings = settings;
@@ -75,10 +94,12 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         shareState = getRuntimeContext().getState(new ValueStateDescriptor<>("share", TypeInformation.of(ShareState.class)));
         clock = new ControlledClock();
         admission.open(getRuntimeContext());
-        seenEventIds = admission.recentEventIds(getRuntimeContext());
-        held = new HeldEvents<>(getRuntimeContext(), "share-held-events", TypeInformation.of(PulseEvent.class));
+        spilledHeld = new HeldEvents<>(getRuntimeContext(), "share-held-events", TypeInformation.of(PulseEvent.class));
         awaitingShare = new HeldEvents<>(getRuntimeContext(), "awaiting-share", TypeInformation.of(PulseEvent.class));
         var metrics = getRuntimeContext().getMetricGroup();
+        countedIds = new SpillableCountedIds(admission, getRuntimeContext(), IDS_IN_VALUE, settings.dedupHorizon(),
+                metrics.counter("countedIdsSpilled"));
+        eventsSpilled = metrics.counter("heldEventsSpilled");
         selfTouches = metrics.counter("selfTouches");
         ownerConflicts = metrics.counter("shareOwnerConflicts");
         unknownShares = metrics.counter("unknownShares");
@@ -94,9 +115,15 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         if (clock.isBeyondEnd(event.eventTime, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // after a backfill's --as-of
         }
-        HeldEvents<PulseEvent>.Instant sameInstant = held.at(event.eventTime);
-        boolean copyHeld = sameInstant.holds(e -> e.eventId.equals(event.eventId));
-        switch (admission.admit(event, copyHeld, ctx.timerService(), seenEventIds)) {
+        ShareState share = state();
+        TimerService timers = ctx.timerService();
+        // While the share's held events are spilled, those at this event's instant (one read for
+        // the duplicate check and the hold); otherwise null, and the value holds them.
+        HeldEvents<PulseEvent>.Instant spilledInstant = share.heldSpilled ? spilledHeld.at(event.eventTime) : null;
+        boolean copyHeld = spilledInstant != null
+                ? spilledInstant.holds(e -> e.eventId.equals(event.eventId))
+                : share.held.holdsCopyOf(event);
+        switch (admission.admit(event, copyHeld, timers, countedIds.of(share.countedIds, share.spilledIdsSweepAt))) {
             case DUPLICATE -> {
                 return;
             }
@@ -106,7 +133,36 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
             }
             case ADMITTED -> { }
         }
-        sameInstant.hold(event, ctx.timerService());
+        if (spilledInstant != null) {
+            spilledInstant.hold(event, timers); // the share's value is unchanged
+            return;
+        }
+        if (share.held.size() < HELD_IN_VALUE) {
+            share.held.add(event);
+            EventTimers.register(timers, event.eventTime); // a set: one timer per instant
+        } else {
+            spill(share, event, timers);
+        }
+        shareState.update(share);
+    }
+
+    /**
+     * Moves the share's held events, and {@code event}, out of the value into a MapState of one
+     * entry per instant: a share touched many times within the allowed lateness (a viral link)
+     * would otherwise have all of them read and written with every touch.
+     */
+    private void spill(ShareState share, PulseEvent event, TimerService timers) throws Exception {
+        for (PulseEvent waiting : share.held.releaseUpTo(Long.MAX_VALUE)) {
+            spilledHeld.hold(waiting.eventTime, waiting, timers);
+        }
+        spilledHeld.hold(event.eventTime, event, timers);
+        share.heldSpilled = true;
+        eventsSpilled.inc();
+    }
+
+    private ShareState state() throws Exception {
+        ShareState share = shareState.value();
+        return share == null ? new ShareState() : share;
     }
 
     @Override
@@ -115,25 +171,29 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         if (clock.isBeyondEnd(timestamp, ctx.getBroadcastState(JobControl.DESCRIPTOR))) {
             return; // the clock stops at its end, as a live job's watermark would stand there
         }
-        ShareState share = shareState.value();
-        if (share == null) {
-            share = new ShareState();
-        }
-        List<PulseEvent> due = held.release(timestamp);
-        if (due != null) {
-            due.sort(Comparator.comparing((PulseEvent e) -> e.eventId).thenComparing(e -> e.type));
-            for (PulseEvent event : due) {
-                if (!admission.counts(event, seenEventIds)) {
-                    continue; // an earlier copy of its id counted within the dedup horizon
-                }
-                if (event.type == EventType.SHARE) {
-                    claim(share, event, ctx, out);
-                } else {
-                    resolve(share, event, timestamp, ctx, out, clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR)));
-                }
+        ShareState share = state();
+        // Each instant has its timer, and they fire in order: the held events at this one, then the
+        // waits for an unknown share that end at it.
+        List<PulseEvent> due = share.held.isEmpty() ? List.of() : share.held.releaseUpTo(timestamp);
+        if (share.heldSpilled) {
+            List<PulseEvent> spilled = spilledHeld.release(timestamp);
+            if (spilled != null) {
+                due = new ArrayList<>(due);
+                due.addAll(spilled);
+                due.sort(HeldEventList.APPLY_ORDER);
             }
-            if (share.sweepAt == Long.MAX_VALUE) {
-                scheduleSweep(share, seenEventIds.sweepDueFor(timestamp), ctx);
+            if (spilledHeld.isEmpty()) {
+                share.heldSpilled = false; // back in the value from the next event on
+            }
+        }
+        for (PulseEvent event : due) {
+            if (!admission.counts(event, countedIds.of(share.countedIds, share.spilledIdsSweepAt))) {
+                continue; // an earlier copy of its id counted within the dedup horizon
+            }
+            if (event.type == EventType.SHARE) {
+                claim(share, event, ctx, out);
+            } else {
+                resolve(share, event, ctx, out, clock.current(ctx.getBroadcastState(JobControl.DESCRIPTOR)));
             }
         }
         // The share had the whole wait to arrive (a share at exactly this instant was handled above).
@@ -143,11 +203,24 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
                 unknown(event, ctx, out, true);
             }
         }
-        if (timestamp >= share.sweepAt) {
-            share.sweepAt = Long.MAX_VALUE;
-            scheduleSweep(share, seenEventIds.sweep(timestamp), ctx);
-        }
+        forgetExpiredIds(share, timestamp, ctx.timerService());
         shareState.update(share);
+    }
+
+    /**
+     * Forgets the counted ids past the dedup horizon, and keeps a timer armed to forget them if the
+     * share sees nothing more ({@link SpillableCountedIds}).
+     */
+    private void forgetExpiredIds(ShareState share, long now, TimerService timers) throws Exception {
+        if (share.idsTimer <= now) {
+            share.idsTimer = ShareState.NEVER;
+        }
+        share.spilledIdsSweepAt = countedIds.forgetExpired(share.countedIds, share.spilledIdsSweepAt, now);
+        long forgetAt = countedIds.forgetAllDue(share.countedIds, share.spilledIdsSweepAt);
+        if (forgetAt != SpillableCountedIds.IN_VALUE && share.idsTimer == ShareState.NEVER) {
+            EventTimers.register(timers, forgetAt);
+            share.idsTimer = forgetAt;
+        }
     }
 
     private void claim(ShareState share, PulseEvent event, OnTimerContext ctx, Collector<ReferralEvent> out)
@@ -173,14 +246,15 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         }
     }
 
-    private void resolve(ShareState share, PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out,
+    private void resolve(ShareState share, PulseEvent event, OnTimerContext ctx, Collector<ReferralEvent> out,
                          JobControl control) throws Exception {
+        long now = event.eventTime;
         if (share.isKnown()) {
             out.collect(touchOf(share, event, ctx));
             return;
         }
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            decideNow(event, now, ctx, out, control.clockEnd);
+            decideNow(share, event, now, ctx, out, control.clockEnd);
             return;
         }
         out.collect(ReferralEvent.of(event, ShareStatus.PENDING));
@@ -194,19 +268,23 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
      * within the wait fixes the owner; with none, the event is an unknown share once the wait ends
      * before the end of the clock, else it stays pending, as in a live job whose clock stands there.
      */
-    private void decideNow(PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out, long clockEnd)
-            throws Exception {
-        PulseEvent firstShare = null;
-        for (var held : this.held.entries()) {
-            if (held.getKey() > now + waitMs) {
-                continue;
+    private void decideNow(ShareState share, PulseEvent event, long now, OnTimerContext ctx, Collector<ReferralEvent> out,
+                           long clockEnd) throws Exception {
+        List<PulseEvent> stillHeld = new ArrayList<>();
+        for (int i = 0; i < share.held.size(); i++) {
+            stillHeld.add(share.held.get(i));
+        }
+        if (share.heldSpilled) {
+            for (var instant : spilledHeld.entries()) {
+                stillHeld.addAll(instant.getValue());
             }
-            for (PulseEvent candidate : held.getValue()) {
-                if (candidate.type == EventType.SHARE && (firstShare == null
-                        || candidate.eventTime < firstShare.eventTime
-                        || candidate.eventTime == firstShare.eventTime && candidate.eventId.compareTo(firstShare.eventId) < 0)) {
-                    firstShare = candidate;
-                }
+        }
+        PulseEvent firstShare = null;
+        for (PulseEvent candidate : stillHeld) {
+            if (candidate.type == EventType.SHARE && candidate.eventTime <= now + waitMs && (firstShare == null
+                    || candidate.eventTime < firstShare.eventTime
+                    || candidate.eventTime == firstShare.eventTime && candidate.eventId.compareTo(firstShare.eventId) < 0)) {
+                firstShare = candidate;
             }
         }
         if (firstShare != null) {
@@ -236,13 +314,6 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
         }
         ctx.output(DAILY, DailyDelta.touch(share.day, share.channel, event.eventTime));
         return ReferralEvent.resolved(event, ShareStatus.TOUCH, share);
-    }
-
-    private static void scheduleSweep(ShareState share, long due, OnTimerContext ctx) {
-        if (due != RecentEventIds.NO_SWEEP) {
-            share.sweepAt = due;
-            EventTimers.register(ctx.timerService(), due);
-        }
     }
 
     @Override

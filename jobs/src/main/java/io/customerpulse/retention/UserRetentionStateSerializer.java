@@ -82,10 +82,7 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
             }
         }
         if ((flags & HAS_HELD_EVENTS) != 0) {
-            writeVarLong(s.held.size(), out);
-            for (int i = 0; i < s.held.size(); i++) {
-                PulseEventSerializer.INSTANCE.serialize(s.held.get(i), out);
-            }
+            writeHeld(s.held, PulseEventSerializer.INSTANCE, out);
         }
         if ((flags & HAS_HELD_TIMER) != 0) {
             writeVarLong(s.heldTimer - base, out);
@@ -124,9 +121,7 @@ public final class UserRetentionStateSerializer extends RecordSerializer<UserRet
             }
         }
         if ((flags & HAS_HELD_EVENTS) != 0) {
-            for (long i = readVarLong(in); i > 0; i--) {
-                s.held.add(PulseEventSerializer.INSTANCE.deserialize(in));
-            }
+            readHeld(in, PulseEventSerializer.INSTANCE, s.held);
         }
         s.heldTimer = (flags & HAS_HELD_TIMER) != 0 ? base + readVarLong(in) : RetentionRules.NEVER;
         s.heldSpilled = (flags & HELD_SPILLED) != 0;

@@ -1,5 +1,9 @@
 package io.customerpulse.serialization;
 
+import io.customerpulse.events.CarriesEvent;
+import io.customerpulse.flink.CountedIdList;
+import io.customerpulse.flink.HeldEventList;
+
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -141,6 +145,42 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
             }
         }
         throw new IOException("Malformed variable-length long");
+    }
+
+    /** Counted event ids (a list that is not empty): the first one's instant, then each id with its instant relative to it. */
+    protected static void writeCountedIds(CountedIdList ids, DataOutputView out) throws IOException {
+        long base = ids.countedAt(0);
+        out.writeLong(base);
+        writeVarLong(ids.size(), out);
+        for (int i = 0; i < ids.size(); i++) {
+            writeString(ids.id(i), out);
+            writeVarLong(ids.countedAt(i) - base, out);
+        }
+    }
+
+    /** Reads what {@link #writeCountedIds} wrote into {@code into}. */
+    protected static void readCountedIds(DataInputView in, CountedIdList into) throws IOException {
+        long base = in.readLong();
+        for (long i = readVarLong(in); i > 0; i--) {
+            into.remember(readString(in), base + readVarLong(in));
+        }
+    }
+
+    /** Held items: their number, then each by {@code serializer}. */
+    protected static <T extends CarriesEvent> void writeHeld(HeldEventList<T> held, RecordSerializer<T> serializer,
+                                                            DataOutputView out) throws IOException {
+        writeVarLong(held.size(), out);
+        for (int i = 0; i < held.size(); i++) {
+            serializer.serialize(held.get(i), out);
+        }
+    }
+
+    /** Reads what {@link #writeHeld} wrote into {@code into}. */
+    protected static <T extends CarriesEvent> void readHeld(DataInputView in, RecordSerializer<T> serializer,
+                                                           HeldEventList<T> into) throws IOException {
+        for (long i = readVarLong(in); i > 0; i--) {
+            into.add(serializer.deserialize(in));
+        }
     }
 
     /** An enum constant (or null) as its position in {@code codes}, a fixed list that is only ever appended to. */

@@ -153,4 +153,63 @@ class ShareResolverFunctionTest {
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1);
     }
+
+    @Test
+    void heldEventsWaitInTheSharesValueWithATimerPerInstant() throws Exception {
+        send(Events.share("sh1", "alice", at(0, 10), "s1"));
+        send(click("c1", "bob", at(0, 11), "s1"));
+        send(click("c2", "carol", at(0, 11), "s1"));
+        send(click("c3", "dave", at(0, 12), "s1"));
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // the share's value, nothing else
+        assertThat(h.numEventTimeTimers()).isEqualTo(3);            // 10:00, 11:00, 12:00
+
+        h.processWatermark(at(1, 0));
+        assertThat(out()).containsExactly("sh1:OWN_SHARE of alice", "c1:TOUCH of alice", "c2:TOUCH of alice",
+                "c3:TOUCH of alice");
+        h.processWatermark(day(30));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1);
+    }
+
+    @Test
+    void aViralShareHasItsHeldEventsSpilledAndStillResolvesThemInOrder() throws Exception {
+        int touches = ShareResolverFunction.HELD_IN_VALUE + 8;
+        for (int i = touches; i >= 1; i--) { // latest first
+            send(click("c" + i, "user" + i, at(0, 11) + i * 60_000L, "s1"));
+        }
+        send(Events.share("sh1", "alice", at(0, 10), "s1"));
+        send(click("c7", "user7", at(0, 11) + 7 * 60_000L, "s1")); // a copy while spilled
+        h.processWatermark(at(1, 0));
+
+        List<String> expected = new java.util.ArrayList<>(List.of("sh1:OWN_SHARE of alice"));
+        for (int i = 1; i <= touches; i++) {
+            expected.add("c" + i + ":TOUCH of alice");
+        }
+        assertThat(out()).containsExactlyElementsOf(expected);
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("share"))).isEqualTo(1);
+        h.processWatermark(day(30));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // nothing left spilled
+    }
+
+    @Test
+    void moreCountedIdsThanTheValueCarriesStillFindALaterCopy() throws Exception {
+        int touches = ShareResolverFunction.IDS_IN_VALUE + 6;
+        send(Events.share("sh1", "alice", at(0, 10), "s1"));
+        for (int i = 1; i <= touches; i++) {
+            send(click("c" + i, "user" + i, at(0, 11) + i * 60_000L, "s1"));
+            if (i % 20 == 0) {
+                h.processWatermark(at(0, 11) + i * 60_000L); // applied in steps: the ids outgrow the value
+            }
+        }
+        h.processWatermark(at(1, 0));
+        send(click("c1", "user1", at(2, 0), "s1")); // a copy of the first touch, within the horizon
+        h.processWatermark(at(3, 0));
+
+        assertThat(out()).hasSize(1 + touches);
+        assertThat(Harnesses.longAccumulator(h, EventAdmission.duplicatesAccumulator("share"))).isEqualTo(1);
+        h.processWatermark(day(30));
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(Harnesses.numKeyedStateEntries(h)).isEqualTo(1); // the spilled ids forgotten
+    }
 }

@@ -10,6 +10,8 @@ import io.customerpulse.reach.ReferralEvent;
 import io.customerpulse.reach.ReferralEventSerializer;
 import io.customerpulse.reach.ReferralState;
 import io.customerpulse.reach.ReferralStateSerializer;
+import io.customerpulse.reach.ShareState;
+import io.customerpulse.reach.ShareStateSerializer;
 import io.customerpulse.reach.ShareStatus;
 import io.customerpulse.retention.RetentionStatus;
 import io.customerpulse.retention.StatusTransition;
@@ -62,7 +64,8 @@ class RecordSerializersTest {
                 new Case<>(UserRetentionRow.class, UserRetentionRowSerializer.INSTANCE),
                 new Case<>(StatusTransition.class, StatusTransitionSerializer.INSTANCE),
                 new Case<>(ReferralEvent.class, ReferralEventSerializer.INSTANCE),
-                new Case<>(ReferralState.class, ReferralStateSerializer.INSTANCE));
+                new Case<>(ReferralState.class, ReferralStateSerializer.INSTANCE),
+                new Case<>(ShareState.class, ShareStateSerializer.INSTANCE));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package io.customerpulse.flink;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 
 import java.time.Duration;
 
@@ -73,11 +74,30 @@ public final class SpillableCountedIds {
     }
 
     /**
-     * When a timer should forget the key's ids if nothing else touches its state first: when the
-     * newest id in the value may be forgotten (rounded up to the hour, so one timer clears them all),
-     * the spilled ids' sweep, or {@link #IN_VALUE} when nothing is remembered.
+     * Keeps one timer armed to forget the key's ids if nothing else touches its state first: at
+     * the instant the newest id in the value may be forgotten (rounded up to the hour, so one timer
+     * clears them all), or the spilled ids' sweep. A timer already armed is kept: it fires, forgets
+     * what it can and arms the next.
+     *
+     * @param armedAt the key's forget timer, {@link Long#MAX_VALUE} if none
+     * @param now the key's time: a timer at or before it has fired
+     * @return the key's forget timer from now on, {@link Long#MAX_VALUE} if none
      */
-    public long forgetAllDue(CountedIdList inValue, long spilledSweepAt) {
+    public long keepForgetTimer(CountedIdList inValue, long spilledSweepAt, long armedAt, long now,
+                                TimerService timers) {
+        if (armedAt <= now) {
+            armedAt = Long.MAX_VALUE; // fired
+        }
+        long due = forgetAllDue(inValue, spilledSweepAt);
+        if (due == IN_VALUE || armedAt != Long.MAX_VALUE) {
+            return armedAt;
+        }
+        EventTimers.register(timers, due);
+        return due;
+    }
+
+    /** When all of the key's ids may be forgotten, or {@link #IN_VALUE} when nothing is remembered. */
+    private long forgetAllDue(CountedIdList inValue, long spilledSweepAt) {
         if (spilledSweepAt != IN_VALUE) {
             return spilledSweepAt;
         }

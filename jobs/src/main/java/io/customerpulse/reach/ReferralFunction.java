@@ -231,11 +231,8 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
                 hold(state, waiting, timers); // waits with the user's others for the verdict
             }
         }
-        if (state.idsTimer <= timestamp) {
-            state.idsTimer = ReferralState.NEVER;
-        }
         state.spilledIdsSweepAt = countedIds.forgetExpired(state.countedIds, state.spilledIdsSweepAt, timestamp);
-        rearmTimers(state, timers);
+        rearmTimers(state, timers, timestamp);
         referralState.update(state);
     }
 
@@ -256,7 +253,7 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
             List<ReferralEvent> duePending = pending.releaseUpTo(ctx.getCurrentKey(), watermark, ctx.timerService());
             applyInOrder(releaseUpTo(state, watermark, spilled, duePending), state, ctx, out);
         }
-        rearmTimers(state, ctx.timerService());
+        rearmTimers(state, ctx.timerService(), ctx.timerService().currentWatermark());
     }
 
     /** Replaces the pending event {@code verdict} decides (same id and instant); false if none waits. */
@@ -395,17 +392,13 @@ public class ReferralFunction extends KeyedBroadcastProcessFunction<String, Refe
      * Keeps a timer at or before the earliest event waiting in the value (unless the timeline waits
      * for a verdict), and one to forget the counted ids if the user sends nothing more.
      */
-    private void rearmTimers(ReferralState state, TimerService timers) {
+    private void rearmTimers(ReferralState state, TimerService timers, long now) {
         long earliest = state.held.earliestTime();
         if (!state.isBlocked() && earliest < state.heldTimer) {
             EventTimers.register(timers, earliest);
             state.heldTimer = earliest;
         }
-        long forgetAt = countedIds.forgetAllDue(state.countedIds, state.spilledIdsSweepAt);
-        if (forgetAt != SpillableCountedIds.IN_VALUE && state.idsTimer == ReferralState.NEVER) {
-            EventTimers.register(timers, forgetAt);
-            state.idsTimer = forgetAt;
-        }
+        state.idsTimer = countedIds.keepForgetTimer(state.countedIds, state.spilledIdsSweepAt, state.idsTimer, now, timers);
     }
 
     private CountedIds countedIdsOf(ReferralState state) {

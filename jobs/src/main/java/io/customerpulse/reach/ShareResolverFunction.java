@@ -212,15 +212,8 @@ public class ShareResolverFunction extends KeyedBroadcastProcessFunction<String,
      * share sees nothing more ({@link SpillableCountedIds}).
      */
     private void forgetExpiredIds(ShareState share, long now, TimerService timers) throws Exception {
-        if (share.idsTimer <= now) {
-            share.idsTimer = ShareState.NEVER;
-        }
         share.spilledIdsSweepAt = countedIds.forgetExpired(share.countedIds, share.spilledIdsSweepAt, now);
-        long forgetAt = countedIds.forgetAllDue(share.countedIds, share.spilledIdsSweepAt);
-        if (forgetAt != SpillableCountedIds.IN_VALUE && share.idsTimer == ShareState.NEVER) {
-            EventTimers.register(timers, forgetAt);
-            share.idsTimer = forgetAt;
-        }
+        share.idsTimer = countedIds.keepForgetTimer(share.countedIds, share.spilledIdsSweepAt, share.idsTimer, now, timers);
     }
 
     private void claim(ShareState share, PulseEvent event, OnTimerContext ctx, Collector<ReferralEvent> out)

@@ -67,6 +67,22 @@ public final class ReferralEventSerializer extends RecordSerializer<ReferralEven
         return r;
     }
 
+    /** The layout of {@link #serialize}, copied field by field without decoding a string. */
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        int flags = in.readUnsignedByte();
+        out.writeByte(flags);
+        out.writeByte(in.readByte()); // status
+        if ((flags & HAS_EVENT) != 0) {
+            PulseEventSerializer.INSTANCE.copy(in, out);
+        }
+        if ((flags & HAS_SHARE) != 0) {
+            copyString(in, out); // shareOwner
+            copyVarLong(in, out); // shareDay
+            copyString(in, out); // shareChannel
+        }
+    }
+
     @Override
     public ReferralEvent copy(ReferralEvent from) {
         ReferralEvent r = new ReferralEvent();

@@ -64,8 +64,15 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         return deserialize(in);
     }
 
+    /**
+     * Copies one serialized record from {@code source} to {@code target}. Flink calls it for every
+     * record a BATCH sort spills to disk, which a backfill's sorts do once its history outgrows
+     * their memory. This default decodes the record and encodes it again; the serializers of the
+     * events, which are what the backfill sorts, override it with a copy of their bytes field by
+     * field ({@link #copyString}, {@link #copyVarLong}) that creates no objects.
+     */
     @Override
-    public final void copy(DataInputView source, DataOutputView target) throws IOException {
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
         serialize(deserialize(source), target);
     }
 
@@ -98,6 +105,35 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         byte[] utf8 = new byte[(int) lengthPlusOne - 1];
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** Copies a string written by {@link #writeString} without decoding it. */
+    protected static void copyString(DataInputView in, DataOutputView out) throws IOException {
+        long lengthPlusOne = copyVarLong(in, out);
+        if (lengthPlusOne < 0 || lengthPlusOne > Integer.MAX_VALUE) {
+            throw new IOException("Malformed string length " + (lengthPlusOne - 1));
+        }
+        byte[] buffer = COPY_BUFFER.get();
+        for (int left = (int) lengthPlusOne - 1; left > 0; ) {
+            int chunk = Math.min(left, buffer.length);
+            in.readFully(buffer, 0, chunk);
+            out.write(buffer, 0, chunk);
+            left -= chunk;
+        }
+    }
+
+    /**
+     * The bytes of strings on their way through {@link #copyString}, one buffer per thread (the
+     * serializers are shared singletons). Not {@code DataOutputView.write(DataInputView, int)}:
+     * Flink's {@code DataOutputSerializer} does not grow its buffer for it.
+     */
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[256]);
+
+    /** Copies a number written by {@link #writeVarLong} (its encoding is unique) and returns it. */
+    protected static long copyVarLong(DataInputView in, DataOutputView out) throws IOException {
+        long value = readVarLong(in);
+        writeVarLong(value, out);
+        return value;
     }
 
     protected static void writeNullableInt(Integer value, DataOutputView out) throws IOException {

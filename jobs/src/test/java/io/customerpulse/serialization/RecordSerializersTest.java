@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -71,16 +72,50 @@ class RecordSerializersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     <T> void everyFieldSurvivesSerializationAndCopy(Case<T> c) throws Exception {
-        T original = c.type().getDeclaredConstructor().newInstance();
+        T original = withEveryField(c.type());
         List<Field> fields = dataFields(c.type());
-        for (int i = 0; i < fields.size(); i++) {
-            fields.get(i).set(original, distinctValue(fields.get(i), i));
-        }
 
         assertSameFields(fields, original, roundTrip(c.serializer(), original));
         T copy = c.serializer().copy(original);
         assertNotSame(original, copy);
         assertSameFields(fields, original, copy);
+    }
+
+    /**
+     * What a BATCH sort does with the records it spills to disk: copies them from one buffer to
+     * another in their serialized form. The copy must write the bytes the serializer wrote and read
+     * exactly one record, or the records after it would be misread.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void aSerializedRecordIsCopiedByteForByteAndNoFurther(Case<T> c) throws Exception {
+        DataOutputSerializer written = new DataOutputSerializer(256);
+        c.serializer().serialize(withEveryField(c.type()), written);
+        c.serializer().serialize(c.type().getDeclaredConstructor().newInstance(), written);
+        byte[] records = written.getCopyOfBuffer();
+        written.writeInt(0x5EA1ED);
+
+        DataInputDeserializer in = new DataInputDeserializer(written.getCopyOfBuffer());
+        DataOutputSerializer copied = new DataOutputSerializer(256);
+        c.serializer().copy(in, copied);
+        c.serializer().copy(in, copied);
+
+        assertEquals(0x5EA1ED, in.readInt(), "the two copies read their two records and no further");
+        assertArrayEquals(records, copied.getCopyOfBuffer());
+    }
+
+    @Test
+    void stringsOfAnyScriptAndLengthAreCopiedWhole() throws IOException {
+        for (String value : new String[] {null, "", "上海-门店 07", "emoji \uD83D\uDE00 and é", "x".repeat(300)}) {
+            PulseEvent e = event("copied", 1);
+            e.channel = value;
+            e.target = value;
+            DataOutputSerializer written = new DataOutputSerializer(64);
+            PulseEventSerializer.INSTANCE.serialize(e, written);
+            DataOutputSerializer copied = new DataOutputSerializer(64);
+            PulseEventSerializer.INSTANCE.copy(new DataInputDeserializer(written.getCopyOfBuffer()), copied);
+            assertArrayEquals(written.getCopyOfBuffer(), copied.getCopyOfBuffer(), String.valueOf(value));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -231,6 +266,16 @@ class RecordSerializersTest {
         T read = serializer.deserialize(in);
         assertEquals(0, in.available(), "every byte written is read back");
         return read;
+    }
+
+    /** A record of {@code type} with every field set to a value of its own. */
+    private static <T> T withEveryField(Class<T> type) throws Exception {
+        T record = type.getDeclaredConstructor().newInstance();
+        List<Field> fields = dataFields(type);
+        for (int i = 0; i < fields.size(); i++) {
+            fields.get(i).set(record, distinctValue(fields.get(i), i));
+        }
+        return record;
     }
 
     private static List<Field> dataFields(Class<?> type) {

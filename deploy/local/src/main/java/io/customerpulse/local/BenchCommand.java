@@ -61,8 +61,8 @@ import java.util.function.Supplier;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {"Measures throughput, latency, sink rate, state size and scaling on this machine with a fixed, seeded "
             + "workload, against a real Kafka broker and PostgreSQL; prints a table and writes the figures as JSON "
-            + "(path printed last). Timings are medians of --runs runs after warm-up runs (until two agree within 10%%, "
-            + "at most 5)."})
+            + "(path printed last). Timings are medians of --runs runs after warm-up runs (until two runs in a row do not beat "
+            + "the best before them by 5%%, at most 7)."})
 public final class BenchCommand implements Callable<Integer> {
     static final long START = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
     static final List<BenchFigures.Target> TARGETS = List.of(
@@ -299,29 +299,17 @@ public final class BenchCommand implements Callable<Integer> {
         double measure() throws Exception;
     }
 
-    /**
-     * Warm-up runs (not counted) until one is within 10% of the one before, at most
-     * {@value #MAX_WARM_UPS}, then the median of --runs runs. A run lasts seconds and the JIT
-     * compilers share the 2 cores with the job: a figure still rose by half from the first warm-up
-     * run to the third.
-     */
+    /** Warm-up runs (not counted) until the rate stops rising ({@link WarmUp}), then the median of --runs runs. */
     private double median(Measurement measurement) throws Exception {
         return median(measurement, true);
     }
 
-    private static final int MAX_WARM_UPS = 5;
-
     private double median(Measurement measurement, boolean warmUpFirst) throws Exception {
         if (warmUp && warmUpFirst) {
             out.println("    warm-up:");
-            double previous = measurement.measure();
-            for (int i = 1; i < MAX_WARM_UPS; i++) {
-                double current = measurement.measure();
-                boolean steady = Math.abs(current - previous) <= 0.1 * previous;
-                previous = current;
-                if (steady) {
-                    break;
-                }
+            WarmUp rule = new WarmUp();
+            while (!rule.overAfter(measurement.measure())) {
+                // until the rate stops rising
             }
             out.println("    measured:");
         }

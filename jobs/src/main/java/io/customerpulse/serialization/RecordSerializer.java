@@ -68,8 +68,8 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
      * Copies one serialized record from {@code source} to {@code target}. Flink calls it for every
      * record a BATCH sort spills to disk, which a backfill's sorts do once its history outgrows
      * their memory. This default decodes the record and encodes it again; the serializers of the
-     * events, which are what the backfill sorts, override it with a copy of their bytes field by
-     * field ({@link #copyString}, {@link #copyVarLong}) that creates no objects.
+     * events, most of what a backfill sorts, override it with a copy of their bytes field by field
+     * ({@link #copyString}, {@link #copyVarLong}) that creates no objects.
      */
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {

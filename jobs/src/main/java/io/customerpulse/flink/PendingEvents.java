@@ -5,7 +5,6 @@ import io.customerpulse.events.CarriesEvent;
 import org.apache.flink.streaming.api.TimerService;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,19 @@ public final class PendingEvents<T extends CarriesEvent> {
 
     private boolean releasingDue;
 
-    private record Due(long time, String key) {}
+    /**
+     * An entry of {@link #dueOrder}: the key and its list of held events as they were when queued.
+     * The list tells the entry's key's earliest event without a lookup by key; once emptied (every
+     * event of the key released) the entry is stale, and a key that holds again gets a new list
+     * and a new entry. Comparable on the time: the queue then compares without going through a
+     * comparator (the comparator's lambda had 5% of the retention timeline's samples at 10^5 users).
+     */
+    private record Due(long time, String key, HeldEventList<?> held) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            return Long.compare(time, other.time);
+        }
+    }
 
     /** What {@link #releaseDue} hands each due key to. */
     @FunctionalInterface
@@ -86,7 +97,7 @@ public final class PendingEvents<T extends CarriesEvent> {
         held.add(item);
         size++;
         if (earliest && dueOrder != null) {
-            dueOrder.add(new Due(time, key));
+            dueOrder.add(new Due(time, key, held));
         }
         return earliest;
     }
@@ -105,7 +116,7 @@ public final class PendingEvents<T extends CarriesEvent> {
         if (held.isEmpty()) {
             byKey.remove(key);
         } else if (dueOrder != null && !due.isEmpty()) {
-            dueOrder.add(new Due(held.earliestTime(), key));
+            dueOrder.add(new Due(held.earliestTime(), key, held));
         }
         return due;
     }
@@ -129,8 +140,8 @@ public final class PendingEvents<T extends CarriesEvent> {
      * {@link #releaseDue}, starting with what is held now.
      */
     public void trackDueOrder() {
-        dueOrder = new PriorityQueue<>(Comparator.comparingLong(Due::time));
-        byKey.forEach((key, held) -> dueOrder.add(new Due(held.earliestTime(), key)));
+        dueOrder = new PriorityQueue<>();
+        byKey.forEach((key, held) -> dueOrder.add(new Due(held.earliestTime(), key, held)));
     }
 
     /**
@@ -146,7 +157,7 @@ public final class PendingEvents<T extends CarriesEvent> {
             boolean any = false;
             while (!dueOrder.isEmpty() && dueOrder.peek().time <= watermark) {
                 Due due = dueOrder.poll();
-                long earliest = earliestTime(due.key);
+                long earliest = due.held.earliestTime(); // Long.MAX_VALUE once emptied
                 if (earliest <= watermark) {
                     dueKey.release(due.key, earliest);
                     any = true;

@@ -109,6 +109,19 @@ class PendingEventsTest {
     }
 
     @Test
+    void aKeyThatHoldsAgainAfterAllItsEventsWereReleasedComesUpAtItsNewEarliestOnly() throws Exception {
+        PendingEvents<PulseEvent> pending = new PendingEvents<>();
+        pending.trackDueOrder();
+        pending.hold("u", click("a", "u", 10));
+        pending.releaseUpTo("u", 10); // all of u's events, elsewhere: its entry at 10 is stale
+        pending.hold("u", click("b", "u", 30));
+
+        assertThat(releaseDue(pending, 20, earliest -> earliest)).isEmpty();
+        assertThat(releaseDue(pending, 40, earliest -> earliest)).containsExactly("u@30");
+        assertThat(pending.size()).isZero();
+    }
+
+    @Test
     void aRestoreKeepsTheEventsOfTheKeysThisInstanceOwnsAndReplacesWhatWasHeld() {
         PendingEvents<PulseEvent> before = new PendingEvents<>();
         before.hold("u", click("a", "u", 10));

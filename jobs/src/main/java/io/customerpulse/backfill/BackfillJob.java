@@ -159,6 +159,8 @@ public class BackfillJob implements Callable<Integer> {
      * managed memory of its slot and spills to disk beyond it. Allocated only when a sort uses it.
      */
     public static final MemorySize IN_PROCESS_MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(64);
+    /** The sorts' memory per slot of this backfill when run in-process (./pulse backfill --sort-memory). */
+    public MemorySize inProcessSortMemoryPerSlot = IN_PROCESS_MANAGED_MEMORY_PER_SLOT;
     /** Shuffle buffers per slot of an in-process backfill. */
     public static final MemorySize IN_PROCESS_NETWORK_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(4);
 
@@ -186,7 +188,7 @@ public class BackfillJob implements Callable<Integer> {
         int parallelism = job.parallelism != null ? job.parallelism : Runtime.getRuntime().availableProcessors();
         int slots = IN_PROCESS_SLOTS_PER_INSTANCE * parallelism;
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, IN_PROCESS_MANAGED_MEMORY_PER_SLOT.multiply(slots));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, inProcessSortMemoryPerSlot.multiply(slots));
         // Every task runs at once and each needs its own shuffle buffers: Flink's local default
         // of 64 MB ran out from parallelism 32 on.
         MemorySize network = IN_PROCESS_NETWORK_MEMORY_PER_SLOT.multiply(slots);

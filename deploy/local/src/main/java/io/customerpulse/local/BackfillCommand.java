@@ -6,11 +6,14 @@ import io.customerpulse.history.HistoryProgress;
 import io.customerpulse.ingest.IngestRouter;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
@@ -31,7 +34,30 @@ import java.util.concurrent.TimeUnit;
             "Without --jdbc-url it writes to the local cluster's PostgreSQL while `./pulse cluster start` runs it, else to the",
             "local embedded PostgreSQL (.pulse/postgres). The password comes from PULSE_JDBC_PASSWORD."})
 public final class BackfillCommand extends BackfillJob {
+    /**
+     * The least sort memory a slot may have. Flink's sorter refuses to start with fewer than 12
+     * pages of 32 KB; a backfill's stages sort one keyed input each, and 1 MB leaves it room.
+     */
+    static final MemorySize MIN_SORT_MEMORY = MemorySize.ofMebiBytes(1);
+
     @Spec CommandSpec spec;
+
+    @Option(names = "--sort-memory", paramLabel = "<size>", defaultValue = "64m",
+            description = "Memory each task slot of the in-process Flink gives its sorts (each keyed stage sorts its input by key "
+                    + "and event time); beyond it they spill to disk, in Flink's io.tmp.dirs. Sizes as Flink writes them (512m, 2g). "
+                    + "Default: ${DEFAULT-VALUE}, at least 1m.")
+    void sortMemory(String value) {
+        MemorySize size;
+        try {
+            size = MemorySize.parse(value);
+        } catch (IllegalArgumentException notASize) {
+            throw new ParameterException(spec.commandLine(), "--sort-memory: not a size: " + value + " (examples: 64m, 1g)");
+        }
+        if (size.compareTo(MIN_SORT_MEMORY) < 0) {
+            throw new ParameterException(spec.commandLine(), "--sort-memory must be at least 1m, not " + value);
+        }
+        inProcessSortMemoryPerSlot = size;
+    }
 
     PrintStream out = System.out;
 

@@ -90,17 +90,29 @@ class LiveEqualsBackfillTest {
         }
         Map<String, Set<String>> lateIds = lateEventIdsByJob();
 
-        // Backfill: the same history, minus what each live job refused as late.
-        String retentionUrl = postgres.createDatabase("backfill_retention");
-        String reachUrl = postgres.createDatabase("backfill_reach");
-        backfill(history, lateIds.getOrDefault(RetentionJob.JOB_NAME, Set.of()), "retention", retentionUrl, postgres);
-        backfill(history, lateIds.getOrDefault(ReachJob.JOB_NAME, Set.of()), "reach", reachUrl, postgres);
-
+        // Backfill: the same history, minus what each live job refused as late, twice: with the
+        // default sort memory, where the history's sorts stay in memory, and with the least
+        // allowed, where they spill to disk and every record goes through its serializer's copy.
         JdbcTarget liveDb = postgres.appTarget();
-        JdbcTarget retentionDb = new JdbcTarget(retentionUrl, LocalPostgres.APP_USER, liveDb.password());
-        JdbcTarget reachDb = new JdbcTarget(reachUrl, LocalPostgres.APP_USER, liveDb.password());
-        Tables.assertSameTables(Tables.RETENTION, liveDb, retentionDb);
-        Tables.assertSameTables(Tables.REACH, liveDb, reachDb);
+        for (String sortMemory : List.of("64m", "1m")) {
+            boolean spills = sortMemory.equals("1m");
+            String suffix = spills ? "_spilled" : "";
+            String retentionUrl = postgres.createDatabase("backfill_retention" + suffix);
+            String reachUrl = postgres.createDatabase("backfill_reach" + suffix);
+            try (SortSpills sortSpills = SortSpills.count()) {
+                backfill(history, lateIds.getOrDefault(RetentionJob.JOB_NAME, Set.of()), "retention", retentionUrl, sortMemory, postgres);
+                backfill(history, lateIds.getOrDefault(ReachJob.JOB_NAME, Set.of()), "reach", reachUrl, sortMemory, postgres);
+                if (spills) {
+                    assertThat(sortSpills.spilled()).as("sorts spilled with --sort-memory %s", sortMemory).isPositive();
+                } else {
+                    assertThat(sortSpills.spilled()).as("sorts spilled with --sort-memory %s", sortMemory).isZero();
+                }
+            }
+            JdbcTarget retentionDb = new JdbcTarget(retentionUrl, LocalPostgres.APP_USER, liveDb.password());
+            JdbcTarget reachDb = new JdbcTarget(reachUrl, LocalPostgres.APP_USER, liveDb.password());
+            Tables.assertSameTables(Tables.RETENTION, liveDb, retentionDb);
+            Tables.assertSameTables(Tables.REACH, liveDb, reachDb);
+        }
 
         // The history really had all of it.
         assertThat(Tables.dump(liveDb, "SELECT DISTINCT status FROM user_retention ORDER BY 1")).hasSize(6);
@@ -116,7 +128,7 @@ class LiveEqualsBackfillTest {
     }
 
     private static void backfill(List<NoisyTraffic.WireRecord> history, Set<String> refusedAsLate, String only,
-                                 String jdbcUrl, LocalPostgres postgres) throws Exception {
+                                 String jdbcUrl, String sortMemory, LocalPostgres postgres) throws Exception {
         Path file = STACK.directory("history-" + only).resolve("history.jsonl.gz");
         EventCodec codec = new EventCodec();
         try (HistoryWriter writer = new HistoryWriter(file)) {
@@ -131,7 +143,8 @@ class LiveEqualsBackfillTest {
         BackfillCommand command = new BackfillCommand();
         new CommandLine(command).parseArgs("--input", file.toString(), "--only", only,
                 "--jdbc-url", jdbcUrl, "--jdbc-user", LocalPostgres.APP_USER,
-                "--dead-letters", STACK.directory("dead-letters-" + only).toString(), "--parallelism", "2");
+                "--dead-letters", STACK.directory("dead-letters-" + only + "-" + sortMemory).toString(), "--parallelism", "2",
+                "--sort-memory", sortMemory);
         command.jdbc.password = postgres.appTarget().password();
         assertThat(command.call()).isZero();
     }

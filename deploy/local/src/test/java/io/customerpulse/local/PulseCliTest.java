@@ -2,6 +2,11 @@ package io.customerpulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.customerpulse.backfill.BackfillJob;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +55,32 @@ class PulseCliTest {
             assertThat(run.exitCode()).as(option).isEqualTo(2);
             assertThat(run.err()).as(option).startsWith("Unknown option");
         }
+    }
+
+    @Test
+    void tooLittleOrUnreadableSortMemoryIsRefusedBeforeAnythingRuns() {
+        Run tooLittle = run("backfill", "--sort-memory", "512k", "--input", "x.jsonl");
+        assertThat(tooLittle.exitCode()).isEqualTo(2);
+        assertThat(tooLittle.err()).startsWith("--sort-memory must be at least 1m, not 512k");
+        Run unreadable = run("backfill", "--sort-memory", "lots", "--input", "x.jsonl");
+        assertThat(unreadable.exitCode()).isEqualTo(2);
+        assertThat(unreadable.err()).startsWith("--sort-memory: not a size: lots");
+    }
+
+    @Test
+    void theSortMemoryIsEverySlotsManagedMemory() {
+        CommandLine line = PulseCli.commandLine();
+        line.parseArgs("backfill", "--sort-memory", "2g", "--parallelism", "3", "--input", "x.jsonl");
+        BackfillCommand backfill = line.getSubcommands().get("backfill").getCommand();
+        Configuration conf = backfill.inProcessConfiguration();
+        int slots = conf.get(TaskManagerOptions.NUM_TASK_SLOTS);
+        assertThat(slots).isEqualTo(3 * BackfillJob.IN_PROCESS_SLOTS_PER_INSTANCE);
+        assertThat(conf.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.ofMebiBytes(2048L * slots));
+
+        line.parseArgs("backfill", "--input", "x.jsonl");
+        backfill = line.getSubcommands().get("backfill").getCommand();
+        assertThat(backfill.inProcessConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE).getMebiBytes())
+                .as("the default, 64m a slot").isEqualTo(64L * backfill.inProcessConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS));
     }
 
     @Test

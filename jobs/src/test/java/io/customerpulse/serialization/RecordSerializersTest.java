@@ -34,8 +34,12 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -142,6 +146,38 @@ class RecordSerializersTest {
 
         assertSame(c.serializer(), restored.restoreSerializer());
         assertTrue(c.serializer().snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs());
+    }
+
+    /**
+     * A savepoint records only a serializer's layout number ({@link LayoutSnapshot}), so the bytes
+     * of a layout number must never change: state written under it before would be misread. Each
+     * serializer's record with every field set is pinned here, by the SHA-256 of its bytes, under
+     * the layout number its snapshot now gives. A new layout is a new number in its snapshot (which
+     * then refuses the old) and a new line below; a record that carries another record (held
+     * events, a referral's event) changes with the other's layout, and needs a number of its own too.
+     */
+    private static final Map<String, String> LAYOUT_DIGESTS = Map.of(
+            "PulseEvent@4", "43bbb21ab92bb8a5c3356868365f8ad32ff841064c546046f703b1b9d36820b9",
+            "UserRetentionState@6", "b828fe5b6722bb8b7788557b1afa0161b90eaf336d5dd2f9349bd2261ee41986",
+            "UserRetentionRow@4", "4a30ff19e5c7d9b869cccb678815554d0726e059d45d93e9ecec4349ac1073ed",
+            "StatusTransition@4", "3ac7a5ec2ae7906bdf713ba1c0ba7f4b723f81a2a82c489e23a492c7c5a4256f",
+            "ReferralEvent@4", "1da18cbea8b1ad4267c2786a683a6700faf1d29109a172c99a00b890d9668797",
+            "ReferralState@4", "c7e73e76423bb482699f4185e4b9830bbc68556112c7322178e7f10498979fe0",
+            "ShareState@4", "85f3fc233be84628ee86c74a4fdad218c566eeab29955994d6cad935d1a64a8a");
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <T> void theBytesOfALayoutNumberNeverChange(Case<T> c) throws Exception {
+        String layout = c.type().getSimpleName() + "@" + c.serializer().snapshotConfiguration().getCurrentVersion();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        c.serializer().serialize(withEveryField(c.type()), out);
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(out.getCopyOfBuffer()));
+
+        assertTrue(LAYOUT_DIGESTS.containsKey(layout), layout + " is a layout number not pinned yet: add \"" + layout
+                + "\", \"" + digest + "\" to LAYOUT_DIGESTS");
+        assertEquals(LAYOUT_DIGESTS.get(layout), digest, layout + " now writes other bytes than it did, and savepoints"
+                + " written with it would be misread: give the new layout a new number in the serializer's Snapshot"
+                + " (savepoints of the old are then refused) and pin it here. Bytes: " + HexFormat.of().formatHex(out.getCopyOfBuffer()));
     }
 
     @Test
@@ -278,6 +314,7 @@ class RecordSerializersTest {
         return record;
     }
 
+    /** The public instance fields of {@code type}, by name: the JVM gives them in no set order. */
     private static List<Field> dataFields(Class<?> type) {
         List<Field> fields = new ArrayList<>();
         for (Field f : type.getFields()) {
@@ -285,12 +322,13 @@ class RecordSerializersTest {
                 fields.add(f);
             }
         }
+        fields.sort(Comparator.comparing(Field::getName));
         assertTrue(fields.size() >= 4, type + " has its fields");
         return fields;
     }
 
     /** A value for field number {@code i} that differs from the field's default and from the other fields' values. */
-    private static Object distinctValue(Field f, int i) {
+    private static Object distinctValue(Field f, int i) throws Exception {
         Class<?> t = f.getType();
         if (t == String.class) {
             return f.getName() + "-" + i;
@@ -311,7 +349,7 @@ class RecordSerializersTest {
             boolean ofReferrals = ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0] == ReferralEvent.class;
             HeldEventList<CarriesEvent> held = new HeldEventList<>();
             for (int copy = 0; copy < 2; copy++) {
-                PulseEvent e = event(f.getName(), i + copy);
+                PulseEvent e = eventWithEveryField(f.getName(), i + copy);
                 if (ofReferrals) {
                     ReferralEvent r = ReferralEvent.of(e, ShareStatus.values()[(i + copy) % ShareStatus.values().length]);
                     r.shareOwner = copy == 0 ? "owner-" + i : null;
@@ -324,7 +362,7 @@ class RecordSerializersTest {
             }
             return held;
         } else if (t == PulseEvent.class) {
-            return event(f.getName(), i);
+            return eventWithEveryField(f.getName(), i);
         } else if (t == List.class) {
             return new ArrayList<>(List.of(f.getName() + "-" + i, f.getName() + "-" + (i + 1)));
         } else if (t.isEnum()) {
@@ -332,6 +370,17 @@ class RecordSerializersTest {
             return constants[i % constants.length];
         }
         throw new AssertionError("No test value for " + f + ": extend distinctValue");
+    }
+
+    /** An event with every field set, as a record carrying events holds them: their layout is part of its. */
+    private static PulseEvent eventWithEveryField(String name, int i) throws Exception {
+        PulseEvent e = withEveryField(PulseEvent.class);
+        PulseEvent distinct = event(name, i);
+        e.type = distinct.type;
+        e.eventId = distinct.eventId;
+        e.userId = distinct.userId;
+        e.eventTime = distinct.eventTime;
+        return e;
     }
 
     private static PulseEvent event(String name, int i) {

@@ -36,6 +36,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
@@ -155,14 +156,23 @@ public class BackfillJob implements Callable<Integer> {
      */
     public static final int IN_PROCESS_SLOTS_PER_INSTANCE = 16;
     /**
-     * Managed memory per slot of an in-process backfill: each keyed stage sorts its input in the
-     * managed memory of its slot and spills to disk beyond it. Allocated only when a sort uses it.
+     * Managed memory per slot of an in-process backfill, unless --sort-memory says otherwise: each
+     * keyed stage sorts its input in the managed memory of its slot and spills to disk beyond it.
+     * Allocated only when a sort uses it.
      */
     public static final MemorySize IN_PROCESS_MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(64);
-    /** The sorts' memory per slot of this backfill when run in-process (./pulse backfill --sort-memory). */
-    public MemorySize inProcessSortMemoryPerSlot = IN_PROCESS_MANAGED_MEMORY_PER_SLOT;
     /** Shuffle buffers per slot of an in-process backfill. */
     public static final MemorySize IN_PROCESS_NETWORK_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(4);
+
+    /** The sorts' memory per slot of an in-process run; ./pulse backfill takes it from --sort-memory. */
+    protected MemorySize inProcessSortMemoryPerSlot() {
+        return IN_PROCESS_MANAGED_MEMORY_PER_SLOT;
+    }
+
+    /** Where an in-process run spills, or null for Flink's default; ./pulse backfill takes it from --spill-dir. */
+    protected java.nio.file.Path inProcessSpillDirectory() {
+        return null;
+    }
 
     /**
      * {@link #configuration()} for a run on an in-process Flink built from it (./pulse backfill):
@@ -188,7 +198,10 @@ public class BackfillJob implements Callable<Integer> {
         int parallelism = job.parallelism != null ? job.parallelism : Runtime.getRuntime().availableProcessors();
         int slots = IN_PROCESS_SLOTS_PER_INSTANCE * parallelism;
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, inProcessSortMemoryPerSlot.multiply(slots));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, inProcessSortMemoryPerSlot().multiply(slots));
+        if (inProcessSpillDirectory() != null) {
+            conf.set(CoreOptions.TMP_DIRS, inProcessSpillDirectory().toAbsolutePath().toString());
+        }
         // Every task runs at once and each needs its own shuffle buffers: Flink's local default
         // of 64 MB ran out from parallelism 32 on.
         MemorySize network = IN_PROCESS_NETWORK_MEMORY_PER_SLOT.multiply(slots);

@@ -42,9 +42,11 @@ public final class BackfillCommand extends BackfillJob {
 
     @Spec CommandSpec spec;
 
+    private MemorySize sortMemory = IN_PROCESS_MANAGED_MEMORY_PER_SLOT;
+
     @Option(names = "--sort-memory", paramLabel = "<size>", defaultValue = "64m",
             description = "Memory each task slot of the in-process Flink gives its sorts (each keyed stage sorts its input by key "
-                    + "and event time); beyond it they spill to disk, in Flink's io.tmp.dirs. Sizes as Flink writes them (512m, 2g). "
+                    + "and event time); beyond it they spill to disk (--spill-dir). Sizes as Flink writes them (512m, 2g). "
                     + "Default: ${DEFAULT-VALUE}, at least 1m.")
     void sortMemory(String value) {
         MemorySize size;
@@ -56,7 +58,22 @@ public final class BackfillCommand extends BackfillJob {
         if (size.compareTo(MIN_SORT_MEMORY) < 0) {
             throw new ParameterException(spec.commandLine(), "--sort-memory must be at least 1m, not " + value);
         }
-        inProcessSortMemoryPerSlot = size;
+        sortMemory = size;
+    }
+
+    @Option(names = "--spill-dir", paramLabel = "<dir>",
+            description = "Where the sorts and shuffles spill beyond their memory (Flink's io.tmp.dirs): up to about 500 bytes "
+                    + "per event of a large history. Default: the system's temporary directory (java.io.tmpdir).")
+    Path spillDirectory;
+
+    @Override
+    protected MemorySize inProcessSortMemoryPerSlot() {
+        return sortMemory;
+    }
+
+    @Override
+    protected Path inProcessSpillDirectory() {
+        return spillDirectory;
     }
 
     PrintStream out = System.out;

@@ -27,7 +27,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,14 +104,22 @@ class LiveEqualsBackfillTest {
             String suffix = spills ? "_spilled" : "";
             String retentionUrl = postgres.createDatabase("backfill_retention" + suffix);
             String reachUrl = postgres.createDatabase("backfill_reach" + suffix);
-            try (SortSpills sortSpills = SortSpills.count()) {
-                backfill(history, lateIds.getOrDefault(RetentionJob.JOB_NAME, Set.of()), "retention", retentionUrl, sortMemory, postgres);
-                backfill(history, lateIds.getOrDefault(ReachJob.JOB_NAME, Set.of()), "reach", reachUrl, sortMemory, postgres);
+            Path spillDirectory = STACK.directory("spill-" + sortMemory);
+            try (SortSpills sortSpills = SortSpills.count(); WatchService watcher = FileSystems.getDefault().newWatchService()) {
+                spillDirectory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+                backfill(history, lateIds.getOrDefault(RetentionJob.JOB_NAME, Set.of()), "retention", retentionUrl,
+                        List.of("--sort-memory", sortMemory, "--spill-dir", spillDirectory.toString()), postgres);
+                backfill(history, lateIds.getOrDefault(ReachJob.JOB_NAME, Set.of()), "reach", reachUrl,
+                        List.of("--sort-memory", sortMemory, "--spill-dir", spillDirectory.toString()), postgres);
                 if (spills) {
                     assertThat(sortSpills.spilled()).as("sorts spilled with --sort-memory %s", sortMemory).isPositive();
                 } else {
                     assertThat(sortSpills.spilled()).as("sorts spilled with --sort-memory %s", sortMemory).isZero();
                 }
+                // Flink's spill files live in a directory it creates in each of io.tmp.dirs (and deletes at its end).
+                WatchKey created = watcher.poll();
+                assertThat(created).as("Flink made its spilling directory in --spill-dir").isNotNull();
+                assertThat(created.pollEvents()).anyMatch(e -> e.context().toString().startsWith("flink-io-"));
             }
             JdbcTarget retentionDb = new JdbcTarget(retentionUrl, LocalPostgres.APP_USER, liveDb.password());
             JdbcTarget reachDb = new JdbcTarget(reachUrl, LocalPostgres.APP_USER, liveDb.password());
@@ -128,7 +141,7 @@ class LiveEqualsBackfillTest {
     }
 
     private static void backfill(List<NoisyTraffic.WireRecord> history, Set<String> refusedAsLate, String only,
-                                 String jdbcUrl, String sortMemory, LocalPostgres postgres) throws Exception {
+                                 String jdbcUrl, List<String> options, LocalPostgres postgres) throws Exception {
         Path file = STACK.directory("history-" + only).resolve("history.jsonl.gz");
         EventCodec codec = new EventCodec();
         try (HistoryWriter writer = new HistoryWriter(file)) {
@@ -141,10 +154,11 @@ class LiveEqualsBackfillTest {
             }
         }
         BackfillCommand command = new BackfillCommand();
-        new CommandLine(command).parseArgs("--input", file.toString(), "--only", only,
+        List<String> args = new ArrayList<>(List.of("--input", file.toString(), "--only", only,
                 "--jdbc-url", jdbcUrl, "--jdbc-user", LocalPostgres.APP_USER,
-                "--dead-letters", STACK.directory("dead-letters-" + only + "-" + sortMemory).toString(), "--parallelism", "2",
-                "--sort-memory", sortMemory);
+                "--dead-letters", Files.createTempDirectory(STACK.directory("dead-letters"), only + "-").toString(), "--parallelism", "2"));
+        args.addAll(options);
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
         command.jdbc.password = postgres.appTarget().password();
         assertThat(command.call()).isZero();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.customerpulse.backfill.BackfillJob;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
@@ -68,17 +69,19 @@ class PulseCliTest {
     }
 
     @Test
-    void theSortMemoryIsEverySlotsManagedMemory() {
+    void theSortMemoryIsEverySlotsManagedMemoryAndTheSpillDirectoryFlinksTemporaryOne() {
         CommandLine line = PulseCli.commandLine();
-        line.parseArgs("backfill", "--sort-memory", "2g", "--parallelism", "3", "--input", "x.jsonl");
+        line.parseArgs("backfill", "--sort-memory", "2g", "--parallelism", "3", "--spill-dir", "spills", "--input", "x.jsonl");
         BackfillCommand backfill = line.getSubcommands().get("backfill").getCommand();
         Configuration conf = backfill.inProcessConfiguration();
+        assertThat(conf.get(CoreOptions.TMP_DIRS)).isEqualTo(Path.of("spills").toAbsolutePath().toString());
         int slots = conf.get(TaskManagerOptions.NUM_TASK_SLOTS);
         assertThat(slots).isEqualTo(3 * BackfillJob.IN_PROCESS_SLOTS_PER_INSTANCE);
         assertThat(conf.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.ofMebiBytes(2048L * slots));
 
         line.parseArgs("backfill", "--input", "x.jsonl");
         backfill = line.getSubcommands().get("backfill").getCommand();
+        assertThat(backfill.inProcessConfiguration().contains(CoreOptions.TMP_DIRS)).as("Flink's default spill directory").isFalse();
         assertThat(backfill.inProcessConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE).getMebiBytes())
                 .as("the default, 64m a slot").isEqualTo(64L * backfill.inProcessConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS));
     }

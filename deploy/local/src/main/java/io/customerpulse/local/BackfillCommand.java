@@ -17,6 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +81,9 @@ public final class BackfillCommand extends BackfillJob {
 
     @Override
     public Integer call() throws Exception {
+        if (spillDirectory != null) {
+            ensureWritable(spillDirectory);
+        }
         boolean embedded = !spec.commandLine().getParseResult().hasMatchedOption("--jdbc-url");
         if (job.parallelism == null) {
             job.parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -132,6 +136,18 @@ public final class BackfillCommand extends BackfillJob {
         JobExecutionResult finished = result.get();
         RunSummary.summary(out, "Backfill", Duration.ofMillis(System.currentTimeMillis() - start),
                 finished.getAllAccumulatorResults(), deadLetterDirectory().toString());
+    }
+
+    /** Creates {@code directory} if missing; refuses it, in one line, if it cannot be made or written. */
+    private static void ensureWritable(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--spill-dir " + directory + " cannot be created: " + e, e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new IllegalArgumentException("--spill-dir " + directory + " is not writable");
+        }
     }
 
     /** The inputs resolved, for tests. */

@@ -69,6 +69,16 @@ class PulseCliTest {
     }
 
     @Test
+    void aSpillDirectoryThatCannotBeMadeIsOneLineNotAStackTrace() throws Exception {
+        Path history = Files.writeString(dir.resolve("history.jsonl"), "");
+        Path aFile = Files.writeString(dir.resolve("a-file"), "");
+        Run run = run("backfill", "--input", history.toString(), "--spill-dir", aFile.resolve("spill").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).startsWith("pulse backfill: --spill-dir " + aFile.resolve("spill") + " cannot be created")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void theSortMemoryIsEverySlotsManagedMemoryAndTheSpillDirectoryFlinksTemporaryOne() {
         CommandLine line = PulseCli.commandLine();
         line.parseArgs("backfill", "--sort-memory", "2g", "--parallelism", "3", "--spill-dir", "spills", "--input", "x.jsonl");

@@ -63,8 +63,8 @@ public final class BackfillCommand extends BackfillJob {
     }
 
     @Option(names = "--spill-dir", paramLabel = "<dir>",
-            description = "Where the sorts and shuffles spill beyond their memory (Flink's io.tmp.dirs): up to about 500 bytes "
-                    + "per event of a large history. Default: the system's temporary directory (java.io.tmpdir).")
+            description = "Where the sorts and shuffles spill beyond their memory (Flink's io.tmp.dirs; a history of 3.3 million "
+                    + "events peaked at 1.7 GB here). Default: the system's temporary directory (java.io.tmpdir).")
     Path spillDirectory;
 
     @Override
@@ -81,8 +81,13 @@ public final class BackfillCommand extends BackfillJob {
 
     @Override
     public Integer call() throws Exception {
+        // Refused here in one line rather than by Flink: a spill directory at the cluster's start,
+        // a dead-letter directory only at the end, after every table was written.
         if (spillDirectory != null) {
-            ensureWritable(spillDirectory);
+            ensureWritable("--spill-dir", spillDirectory);
+        }
+        if (deadLetters != null) {
+            ensureWritable("--dead-letters", deadLetters);
         }
         boolean embedded = !spec.commandLine().getParseResult().hasMatchedOption("--jdbc-url");
         if (job.parallelism == null) {
@@ -138,15 +143,15 @@ public final class BackfillCommand extends BackfillJob {
                 finished.getAllAccumulatorResults(), deadLetterDirectory().toString());
     }
 
-    /** Creates {@code directory} if missing; refuses it, in one line, if it cannot be made or written. */
-    private static void ensureWritable(Path directory) {
+    /** Creates {@code option}'s {@code directory} if missing; refuses it, in one line, if it cannot be made or written. */
+    private static void ensureWritable(String option, Path directory) {
         try {
             Files.createDirectories(directory);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--spill-dir " + directory + " cannot be created: " + e, e);
+            throw new IllegalArgumentException(option + " " + directory + " cannot be created: " + e, e);
         }
         if (!Files.isWritable(directory)) {
-            throw new IllegalArgumentException("--spill-dir " + directory + " is not writable");
+            throw new IllegalArgumentException(option + " " + directory + " is not writable");
         }
     }
 

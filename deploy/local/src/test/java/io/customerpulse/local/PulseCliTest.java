@@ -69,13 +69,15 @@ class PulseCliTest {
     }
 
     @Test
-    void aSpillDirectoryThatCannotBeMadeIsOneLineNotAStackTrace() throws Exception {
+    void aDirectoryThatCannotBeMadeIsOneLineBeforeAnythingRuns() throws Exception {
         Path history = Files.writeString(dir.resolve("history.jsonl"), "");
-        Path aFile = Files.writeString(dir.resolve("a-file"), "");
-        Run run = run("backfill", "--input", history.toString(), "--spill-dir", aFile.resolve("spill").toString());
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).startsWith("pulse backfill: --spill-dir " + aFile.resolve("spill") + " cannot be created")
-                .doesNotContain("\n");
+        Path underAFile = Files.writeString(dir.resolve("a-file"), "").resolve("below");
+        for (String option : new String[] {"--spill-dir", "--dead-letters"}) {
+            Run run = run("backfill", "--input", history.toString(), option, underAFile.toString());
+            assertThat(run.exitCode()).as(option).isEqualTo(2);
+            assertThat(run.err().strip()).as(option).startsWith("pulse backfill: " + option + " " + underAFile + " cannot be created")
+                    .doesNotContain("\n");
+        }
     }
 
     @Test

@@ -17,7 +17,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,10 +83,10 @@ public final class BackfillCommand extends BackfillJob {
         // Refused here in one line rather than by Flink: a spill directory at the cluster's start,
         // a dead-letter directory only at the end, after every table was written.
         if (spillDirectory != null) {
-            ensureWritable("--spill-dir", spillDirectory);
+            OutputLocations.directory("--spill-dir", spillDirectory);
         }
         if (deadLetters != null) {
-            ensureWritable("--dead-letters", deadLetters);
+            OutputLocations.directory("--dead-letters", deadLetters);
         }
         boolean embedded = !spec.commandLine().getParseResult().hasMatchedOption("--jdbc-url");
         if (job.parallelism == null) {
@@ -141,18 +140,6 @@ public final class BackfillCommand extends BackfillJob {
         JobExecutionResult finished = result.get();
         RunSummary.summary(out, "Backfill", Duration.ofMillis(System.currentTimeMillis() - start),
                 finished.getAllAccumulatorResults(), deadLetterDirectory().toString());
-    }
-
-    /** Creates {@code option}'s {@code directory} if missing; refuses it, in one line, if it cannot be made or written. */
-    private static void ensureWritable(String option, Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(option + " " + directory + " cannot be created: " + e, e);
-        }
-        if (!Files.isWritable(directory)) {
-            throw new IllegalArgumentException(option + " " + directory + " is not writable");
-        }
     }
 
     /** The inputs resolved, for tests. */

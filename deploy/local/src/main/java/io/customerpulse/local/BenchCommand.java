@@ -129,6 +129,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (outFile != null) {
+            OutputLocations.fileIn("--out", outFile); // checked now, not after the suite
+        }
         dir = PulseHome.runDirectory().resolve("bench");
         BenchFigures figures = new BenchFigures(out);
         long suiteStart = System.currentTimeMillis();

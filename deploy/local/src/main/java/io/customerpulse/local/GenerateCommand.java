@@ -42,6 +42,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputLocations.fileIn("--out", out);
         long from = start.toEpochMilli();
         NoisyTraffic traffic = new NoisyTraffic(new TrafficGenerator(seed, from, usersPerDay), seed,
                 noise ? NoisyTraffic.Noise.REALISTIC : NoisyTraffic.Noise.NONE);

@@ -68,6 +68,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!(factor > 0)) {
             throw new IllegalArgumentException("--speed must be max or a positive number, got " + speed);
         }
+        if (deadLetters != null) {
+            OutputLocations.fileIn("--dead-letters", deadLetters);
+        }
         String bootstrap = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")
                 ? kafka.bootstrapServers : LocalCluster.current().runningKafka();
         List<Path> files = HistoryFiles.resolve(inputs);

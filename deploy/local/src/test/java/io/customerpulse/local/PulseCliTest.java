@@ -69,15 +69,28 @@ class PulseCliTest {
     }
 
     @Test
-    void aDirectoryThatCannotBeMadeIsOneLineBeforeAnythingRuns() throws Exception {
+    void anOutputLocationThatCannotBeWrittenIsOneLineBeforeAnythingRuns() throws Exception {
         Path history = Files.writeString(dir.resolve("history.jsonl"), "");
-        Path underAFile = Files.writeString(dir.resolve("a-file"), "").resolve("below");
-        for (String option : new String[] {"--spill-dir", "--dead-letters"}) {
-            Run run = run("backfill", "--input", history.toString(), option, underAFile.toString());
-            assertThat(run.exitCode()).as(option).isEqualTo(2);
-            assertThat(run.err().strip()).as(option).startsWith("pulse backfill: " + option + " " + underAFile + " cannot be created")
-                    .doesNotContain("\n");
+        Path aFile = Files.writeString(dir.resolve("a-file"), "");
+        Path underAFile = aFile.resolve("below");
+        String[][] commands = {
+            {"backfill", "--input", history.toString(), "--spill-dir", underAFile.toString()},
+            {"backfill", "--input", history.toString(), "--dead-letters", underAFile.toString()},
+            {"replay", "--input", history.toString(), "--dead-letters", underAFile.resolve("dead.jsonl").toString()},
+            {"generate", "--out", underAFile.resolve("history.jsonl").toString()},
+            {"bench", "--out", underAFile.resolve("bench.json").toString()},
+        };
+        for (String[] command : commands) {
+            String option = command[command.length - 2];
+            Run run = run(command);
+            String what = command[0] + " " + option;
+            assertThat(run.exitCode()).as(what).isEqualTo(2);
+            assertThat(run.err().strip()).as(what).startsWith("pulse " + command[0] + ": " + option + " ")
+                    .contains(underAFile.toString()).doesNotContain("\n");
         }
+        Run aDirectory = run("generate", "--out", dir.toString());
+        assertThat(aDirectory.exitCode()).isEqualTo(2);
+        assertThat(aDirectory.err().strip()).isEqualTo("pulse generate: --out " + dir + " is a directory, not a file");
     }
 
     @Test

@@ -160,7 +160,9 @@ public class BackfillJob implements Callable<Integer> {
      * keyed stage sorts its input in the managed memory of its slot and spills to disk beyond it.
      * Allocated only when a sort uses it.
      */
-    public static final MemorySize IN_PROCESS_MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(64);
+    public static final String IN_PROCESS_SORT_MEMORY = "64m";
+    /** {@link #IN_PROCESS_SORT_MEMORY} as a size. */
+    public static final MemorySize IN_PROCESS_MANAGED_MEMORY_PER_SLOT = MemorySize.parse(IN_PROCESS_SORT_MEMORY);
     /** Shuffle buffers per slot of an in-process backfill. */
     public static final MemorySize IN_PROCESS_NETWORK_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(4);
 

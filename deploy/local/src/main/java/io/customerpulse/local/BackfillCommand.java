@@ -44,7 +44,7 @@ public final class BackfillCommand extends BackfillJob {
 
     private MemorySize sortMemory = IN_PROCESS_MANAGED_MEMORY_PER_SLOT;
 
-    @Option(names = "--sort-memory", paramLabel = "<size>", defaultValue = "64m",
+    @Option(names = "--sort-memory", paramLabel = "<size>", defaultValue = IN_PROCESS_SORT_MEMORY,
             description = "Memory each task slot of the in-process Flink gives its sorts (each keyed stage sorts its input by key "
                     + "and event time); beyond it they spill to disk (--spill-dir). Sizes as Flink writes them (512m, 2g). "
                     + "Default: ${DEFAULT-VALUE}, at least 1m.")

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {"Fills the serving tables from history: files (JSON Lines, gzip or not, Avro) or a bounded range of the Kafka topics.",
             "The same events give the same tables as live processing; input need not be sorted.",
-            "Without --jdbc-url it writes to the local cluster's PostgreSQL while `./pulse cluster start` runs it, else to the",
-            "local embedded PostgreSQL (.pulse/postgres). The password comes from PULSE_JDBC_PASSWORD."})
+            "Without --jdbc-url it writes to the local cluster's PostgreSQL while `./pulse cluster start` runs it, else to "
+                + "the local embedded PostgreSQL (.pulse/postgres). The password comes from PULSE_JDBC_PASSWORD."})
 public final class BackfillCommand extends BackfillJob {
     /**
      * The least sort memory a slot may have. Flink's sorter refuses to start with fewer than 12

@@ -59,10 +59,10 @@ import java.util.function.Supplier;
  * table with each figure's unit and method, the targets, and writes the figures as JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
-        description = {"Measures throughput, latency, sink rate, state size and scaling on this machine with a fixed, seeded "
-            + "workload, against a real Kafka broker and PostgreSQL; prints a table and writes the figures as JSON "
-            + "(path printed last). Timings are medians of --runs runs after warm-up runs (until two runs in a row do not beat "
-            + "the best before them by 5%%, at most 7)."})
+        description = {"Measures throughput, latency, sink rate, state size and scaling on this machine.",
+            "A fixed, seeded workload runs against a real Kafka broker and PostgreSQL; the bench prints a table and writes "
+                + "the figures as JSON (path printed last). Timings are medians of --runs runs after warm-up runs (until two "
+                + "runs in a row do not beat the best before them by 5%%, at most 7)."})
 public final class BenchCommand implements Callable<Integer> {
     static final long START = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
     static final List<BenchFigures.Target> TARGETS = List.of(

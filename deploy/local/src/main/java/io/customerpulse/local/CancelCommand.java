@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code ./pulse cancel retention|reach [--savepoint]}: stops a job on the local cluster, with a savepoint if asked. */
 @Command(name = "cancel", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
-        description = {"Stops a job running on the local cluster. With --savepoint it stops gracefully with a savepoint",
-            "(flink stop) and prints its path; resume with ./pulse submit <job> --from-savepoint <path> (or last)."})
+        description = {"Stops a job running on the local cluster.",
+            "With --savepoint it stops gracefully with a savepoint (flink stop) and prints its path; resume with "
+                + "./pulse submit <job> --from-savepoint <path> (or last)."})
 public final class CancelCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<job>", description = "retention or reach.")
     ClusterJob job;

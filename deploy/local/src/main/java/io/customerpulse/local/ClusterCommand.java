@@ -8,9 +8,10 @@ import java.util.concurrent.Callable;
 /** ./pulse cluster start|status|stop: the local cluster of real processes. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, version = "Customer Pulse 0.1.0",
         description = {
-            "A local cluster of separate background processes, each with its log and pid file under .pulse/cluster:",
-            "a Kafka broker (KRaft), PostgreSQL, a Flink JobManager and TaskManagers, configured by deploy/local/config.yaml.",
-            "Data (topics, tables, checkpoints, savepoints) is kept between runs."},
+            "Runs a local cluster of separate background processes: a Kafka broker (KRaft), PostgreSQL, "
+                + "a Flink JobManager and TaskManagers.",
+            "The file deploy/local/config.yaml configures them; each has its log and pid file under .pulse/cluster. "
+                + "Data (topics, tables, checkpoints, savepoints) is kept between runs."},
         subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -21,8 +22,9 @@ public final class ClusterCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Starts whatever is not running (safe to repeat: a TaskManager that died is started again)",
-                "and prints the Kafka bootstrap address, the JDBC URL and the Flink web address."})
+            description = {"Starts whatever is not running and prints the Kafka bootstrap address, the JDBC URL and "
+                    + "the Flink web address.",
+                "Safe to repeat: a TaskManager that died is started again."})
     static final class Start implements Callable<Integer> {
         @Option(names = "--taskmanagers", paramLabel = "<n>",
                 description = "How many TaskManagers (4 slots each) the cluster runs; remembered for later starts. Default: 1, or the last value given.")
@@ -49,9 +51,9 @@ public final class ClusterCommand implements Runnable {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = {"Stops every process: TaskManagers, JobManager, Kafka, then PostgreSQL. Running jobs stop with them",
-                "and resume from their latest checkpoint only if resubmitted with --from-savepoint <checkpoint>;",
-                "use ./pulse cancel <job> --savepoint first to stop a job cleanly."})
+            description = {"Stops every process: TaskManagers, JobManager, Kafka, then PostgreSQL.",
+                "Running jobs stop with them and resume from their latest checkpoint only if resubmitted with "
+                    + "--from-savepoint <checkpoint>; use ./pulse cancel <job> --savepoint first to stop a job cleanly."})
     static final class Stop implements Callable<Integer> {
         @Override
         public Integer call() {

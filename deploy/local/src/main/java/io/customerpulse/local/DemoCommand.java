@@ -33,11 +33,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {
-            "Runs the retention and word-of-mouth jobs on the embedded default: local Kafka, embedded PostgreSQL,",
-            "a local Flink and generated events.",
+            "Runs the retention and word-of-mouth jobs on the embedded default: local Kafka, embedded PostgreSQL, "
+                + "a local Flink and generated events.",
             "Prints a live summary, the JDBC URL and psql connection strings. Ctrl-C stops everything cleanly.",
-            "Each run starts a fresh simulation: the serving tables are emptied at start; the database,",
-            "its roles and anything else you created in it stay in .pulse/postgres between runs."})
+            "Each run starts a fresh simulation: the serving tables are emptied at start; the database, "
+                + "its roles and anything else you created in it stay in .pulse/postgres between runs."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--speed", defaultValue = "2d", converter = Converters.DurationConverter.class,

@@ -24,11 +24,12 @@ import java.util.concurrent.Callable;
  * user_retention, stored in model_params, where the live retention job picks them up.
  */
 @Command(name = "fit-model", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
-        description = {"Fits the BG/NBD model (r, alpha in days, a, b) by maximum likelihood over every customer's",
-            "(frequency, recency, age) in user_retention and stores it in model_params with the fit time,",
-            "the number of customers and the total log-likelihood. The live retention job picks it up without a restart.",
-            "Without --jdbc-url it uses the local cluster's PostgreSQL while that runs, else the local embedded one;",
-            "the password comes from PULSE_JDBC_PASSWORD."})
+        description = {"Fits the BG/NBD model (r, alpha in days, a, b) to user_retention and stores it in model_params.",
+            "The fit maximises the likelihood over every customer's (frequency, recency, age); model_params keeps it with "
+                + "the fit time, the number of customers and the total log-likelihood. The live retention job picks it up "
+                + "without a restart.",
+            "Without --jdbc-url it uses the local cluster's PostgreSQL while that runs, else the local embedded one; "
+                + "the password comes from PULSE_JDBC_PASSWORD."})
 public final class FitModelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -37,8 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {"Publishes history files into the Kafka topics in the producers' wire format, in event-time order.",
-            "Lines that cannot be read are skipped, counted by reason and written to a dead-letter file;",
-            "events the jobs would refuse (negative amounts, ...) are published: the jobs dead-letter them."})
+            "Lines that cannot be read are skipped, counted by reason and written to a dead-letter file; "
+                + "events the jobs would refuse (negative amounts, ...) are published: the jobs dead-letter them."})
 public final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

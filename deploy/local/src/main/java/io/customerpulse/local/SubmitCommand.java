@@ -23,10 +23,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {"Submits a job (retention or reach) to the local cluster with Flink's client (flink run), detached.",
-            "Every job option can follow (the same flags as ./pulse backfill: --bootstrap-servers, --jdbc-url, --jdbc-user,",
-            "--parallelism, ...; see ./pulse submit <job> --help-job). Defaults: the local cluster's Kafka and PostgreSQL.",
-            "The database password comes from PULSE_JDBC_PASSWORD (or the file PULSE_JDBC_PASSWORD_FILE names), and is the",
-            "local cluster's own when neither is set and --jdbc-url is not given; it never appears on a command line."})
+            "Every job option can follow (the same flags as ./pulse backfill: --bootstrap-servers, --jdbc-url, --jdbc-user, "
+                + "--parallelism, ...; see ./pulse submit <job> --help-job). Defaults: the local cluster's Kafka and PostgreSQL.",
+            "The database password comes from PULSE_JDBC_PASSWORD (or the file PULSE_JDBC_PASSWORD_FILE names), and is the "
+                + "local cluster's own when neither is set and --jdbc-url is not given; it never appears on a command line."})
 public final class SubmitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<job>", description = "retention or reach.")
     ClusterJob job;

@@ -17,6 +17,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** How the launcher answers an operator's mistakes: one clear line and exit code 2, never a stack trace. */
 class PulseCliTest {
@@ -31,6 +33,26 @@ class PulseCliTest {
         line.setErr(new PrintWriter(err, true));
         line.setOut(new PrintWriter(new StringWriter(), true));
         return new Run(line.execute(args), err.toString());
+    }
+
+    @Test
+    void everyCommandIsSummedUpInTheCommandListByAWholeSentence() {
+        // `pulse --help` (and `pulse cluster --help`) lists each command with the first line of its
+        // description only: that line must be a sentence of its own, not the start of one.
+        Map<String, String> summaries = new TreeMap<>();
+        collectSummaries(PulseCli.commandLine(), summaries);
+        assertThat(summaries).containsKeys("pulse backfill", "pulse cluster", "pulse cluster start", "pulse demo");
+        assertThat(summaries).allSatisfy((command, summary) -> assertThat(summary).as(command).endsWith("."));
+    }
+
+    private static void collectSummaries(CommandLine command, Map<String, String> summaries) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            // As picocli lists a command: the first line of its header if it has one, else of its description.
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            String[] lines = usage.header().length > 0 ? usage.header() : usage.description();
+            summaries.put(sub.getCommandSpec().qualifiedName(), lines.length == 0 ? "" : lines[0]);
+            collectSummaries(sub, summaries);
+        }
     }
 
     @Test

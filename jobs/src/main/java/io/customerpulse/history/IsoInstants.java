@@ -15,7 +15,10 @@ import java.time.format.DateTimeParseException;
 public final class IsoInstants {
     private IsoInstants() {}
 
-    /** @throws DateTimeParseException as {@code Instant.parse(text)} would */
+    /**
+     * @throws DateTimeParseException as {@code Instant.parse(text)} would
+     * @throws ArithmeticException as {@code toEpochMilli()} would, for an instant beyond a long of milliseconds
+     */
     public static long toEpochMilli(String text) {
         long fast = fastPath(text);
         return fast != NOT_FAST ? fast : Instant.parse(text).toEpochMilli();

@@ -183,6 +183,9 @@ public final class JsonEventParser {
             return IsoInstants.toEpochMilli(text);
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new BadLine(DeadLetterReason.UNDECODABLE, "event_time is neither ISO-8601 nor epoch millis: " + text);
+        } catch (ArithmeticException e) {
+            // ISO-8601 allows years Instant holds and milliseconds since 1970 in a long do not
+            throw new BadLine(DeadLetterReason.UNDECODABLE, "event_time is beyond the range of epoch millis: " + text);
         }
     }
 

@@ -64,6 +64,9 @@ class JsonEventParserTest {
         "{\"type\":\"click\",\"event_time\":null}; MISSING_FIELD",
         "{\"type\":\"click\",\"event_time\":\"yesterday\"}; UNDECODABLE",
         "{\"type\":\"click\",\"event_time\":99999999999999999999}; UNDECODABLE",
+        // valid ISO-8601, but beyond what a long of epoch milliseconds holds
+        "{\"type\":\"click\",\"event_time\":\"+999999999-12-31T23:59:59Z\"}; UNDECODABLE",
+        "{\"type\":\"click\",\"event_time\":\"-999999999-01-01T00:00:00Z\"}; UNDECODABLE",
         "{\"type\":\"purchase\"," + "\"event_time\":1,\"currency\":\"CNY\"}; MISSING_FIELD",
         "{\"type\":\"purchase\"," + "\"event_time\":1,\"currency\":\"CNY\",\"amount\":\"1.234\"}; UNDECODABLE",
         "{\"type\":\"purchase\"," + "\"event_time\":1,\"currency\":\"CNY\",\"amount\":true}; UNDECODABLE",

@@ -60,7 +60,7 @@ public final class EventPublisher implements AutoCloseable {
     private void send(ProducerRecord<byte[], byte[]> record) {
         Exception earlier = failure.get();
         if (earlier != null) {
-            throw new IllegalStateException("Publishing failed", earlier);
+            throw new IllegalStateException("Publishing failed: " + earlier.getMessage(), earlier);
         }
         producer.send(record, (metadata, error) -> {
             if (error != null) {
@@ -74,8 +74,19 @@ public final class EventPublisher implements AutoCloseable {
         return sent.get();
     }
 
+    /**
+     * Waits until every event handed over so far is acknowledged by the brokers.
+     *
+     * @throws IllegalStateException if any of them was not (its cause is the producer's error):
+     *     a send fails asynchronously, so without this check a failure of the last batch, or of
+     *     every batch when no broker answers, would pass as published
+     */
     public void flush() {
         producer.flush();
+        Exception failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException("Publishing failed: " + failed.getMessage(), failed);
+        }
     }
 
     @Override

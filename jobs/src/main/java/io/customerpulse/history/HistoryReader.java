@@ -20,6 +20,7 @@ import org.apache.avro.specific.SpecificRecord;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.FilterInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads one history file into what the jobs take from Kafka: admitted events and dead letters.
@@ -84,6 +86,7 @@ public abstract class HistoryReader implements Closeable {
         private final BufferedReader lines;
         private final JsonEventParser parser = new JsonEventParser();
         private long lineNumber;
+        private boolean brokenOff;
 
         JsonLines(String source, CountingStream counted, InputStream decompressed, EventDecoder decoder) {
             super(source, counted, decoder);
@@ -94,7 +97,20 @@ public abstract class HistoryReader implements Closeable {
         public IngestRecord next() throws IOException {
             String line;
             do {
-                line = lines.readLine();
+                if (brokenOff) {
+                    return null;
+                }
+                try {
+                    line = lines.readLine();
+                } catch (EOFException | ZipException cutOff) {
+                    // A gzip file cut off (a copy that stopped short) or damaged: the lines before stand,
+                    // the rest cannot be read, and one dead letter says where, so that an operator can
+                    // fetch the file again instead of failing the whole run (or a job that restarts on it).
+                    brokenOff = true;
+                    return IngestRecord.refused(DeadLetter.of(DeadLetterReason.UNDECODABLE,
+                            "the file breaks off after line " + lineNumber + ": " + cutOff.getMessage(),
+                            source, 0, lineNumber + 1, null, new byte[0]));
+                }
                 lineNumber++;
                 if (line == null) {
                     return null;

@@ -130,6 +130,35 @@ class HistoryReaderTest {
     }
 
     @Test
+    void aGzipFileCutOffEndsWithOneDeadLetterThatSaysWhere() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            for (int i = 0; i < 2_000; i++) {
+                gz.write(("{\"type\":\"click\",\"event_id\":\"c-" + i + "\",\"user_id\":\"u" + i % 7
+                        + "\",\"event_time\":\"2025-03-01T12:00:00Z\",\"channel\":\"web\"}\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2); // a copy that stopped half-way
+        List<IngestRecord> records = new ArrayList<>();
+        try (HistoryReader reader = HistoryReader.open("cut.jsonl.gz", new ByteArrayInputStream(cut), HistoryFormat.JSON_LINES_GZIP, decoder)) {
+            IngestRecord r;
+            while ((r = reader.next()) != null) {
+                records.add(r);
+            }
+        }
+        List<IngestRecord> events = records.stream().filter(IngestRecord::isEvent).toList();
+        assertThat(events).hasSizeBetween(1, 1_999);
+        // the events before the cut, in order, then the dead letter: nothing after it
+        assertThat(events).extracting(r -> r.event.eventId)
+                .isEqualTo(java.util.stream.IntStream.range(0, events.size()).mapToObj(i -> "c-" + i).toList());
+        IngestRecord last = records.get(records.size() - 1);
+        assertThat(records).hasSize(events.size() + 1);
+        assertThat(last.deadLetter.reason).isEqualTo("undecodable");
+        assertThat(last.deadLetter.sourceOffset).isGreaterThan(events.size());
+        assertThat(last.deadLetter.detail).startsWith("the file breaks off after line ");
+    }
+
+    @Test
     void aCorruptContainerEndsWithOneDeadLetter() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataFileWriter<PurchaseEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(PurchaseEvent.class))) {

@@ -3,10 +3,12 @@ package io.customerpulse.backfill;
 import io.customerpulse.history.HistoryFormat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -39,7 +41,33 @@ public final class HistoryFiles {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("No history files (.jsonl, .jsonl.gz, .avro) in " + inputs);
         }
+        files.forEach(HistoryFiles::checkFirstBytes);
         return files;
+    }
+
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+    private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
+
+    /**
+     * A file named as gzip or Avro whose first bytes say otherwise is refused, by name, before
+     * anything reads it: read in a job, it failed the job with "Not in GZIP format" and no name.
+     */
+    private static void checkFirstBytes(Path file) {
+        HistoryFormat format = HistoryFormat.of(file.getFileName().toString());
+        byte[] magic = format == HistoryFormat.AVRO ? AVRO_MAGIC : format.gzip() ? GZIP_MAGIC : null;
+        if (magic == null) {
+            return;
+        }
+        byte[] first;
+        try (InputStream in = Files.newInputStream(file)) {
+            first = in.readNBytes(magic.length);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!Arrays.equals(first, magic)) {
+            throw new IllegalArgumentException(file + (format == HistoryFormat.AVRO
+                    ? " is not an Avro data file, as its name says" : " is not gzip-compressed, as its name says"));
+        }
     }
 
     public static long totalBytes(List<Path> files) {

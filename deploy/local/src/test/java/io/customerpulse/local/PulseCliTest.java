@@ -56,6 +56,30 @@ class PulseCliTest {
     }
 
     @Test
+    void aMistakeOnTheCommandLineIsSaidWithWhereHelpIsNotWithTheWholeHelp() {
+        Run run = run("backfill", "--as-off", "2025-01-01T00:00:00Z");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).containsExactly(
+                "Unknown options: '--as-off', '2025-01-01T00:00:00Z'",
+                "Possible solutions: --as-of",
+                "Try 'pulse backfill --help' for more information.");
+    }
+
+    @Test
+    void aFailureWhileRunningIsOneLineAndTheLogHasTheRest() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Run run = run("fit-model", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/pulse");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().lines()).hasSize(2);
+        assertThat(run.err().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("pulse fit-model: Connection to 127.0.0.1:" + closedPort + " refused"));
+        assertThat(run.err()).contains("The whole error is in ").doesNotContain("\tat ");
+    }
+
+    @Test
     void aMissingInputIsOneLineNotAStackTrace() {
         Run run = run("backfill", "--input", dir.resolve("no-such.jsonl").toString());
         assertThat(run.exitCode()).isEqualTo(2);

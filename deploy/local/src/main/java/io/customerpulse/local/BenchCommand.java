@@ -129,6 +129,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkJobOptions();
+        OptionRanges.atLeast("--users", users, 1);
+        OptionRanges.atLeast("--events", events, users); // a workload has at least one event per user
+        OptionRanges.atLeast("--runs", runs, 1);
+        OptionRanges.atLeast("--parallelism", parallelism, 1);
+        if (latencyRate != 0) {
+            OptionRanges.aboveZero("--latency-rate", latencyRate);
+        }
         if (outFile != null) {
             OutputLocations.fileIn("--out", outFile); // checked now, not after the suite
         }
@@ -411,6 +419,27 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             for (JobID id : ids) {
                 flink.cancelAndWait(id);
+            }
+        }
+    }
+
+    /**
+     * The options after -- parsed now by each job the selected figures run, so that a mistyped one
+     * is refused before the broker starts and the workload is published, not minutes later.
+     */
+    private void checkJobOptions() {
+        EnumSet<Group> runRetention = EnumSet.of(Group.retention_live, Group.both_live, Group.latency, Group.sink_rows,
+                Group.state, Group.scaling);
+        EnumSet<Group> runReach = EnumSet.of(Group.reach_live, Group.both_live, Group.state);
+        for (PulseJob job : new PulseJob[] {new RetentionJob(), new ReachJob()}) {
+            boolean retention = job instanceof RetentionJob;
+            if (!Collections.disjoint(only, retention ? runRetention : runReach)) {
+                try {
+                    new CommandLine(job).parseArgs(jobOptions.toArray(String[]::new));
+                } catch (CommandLine.ParameterException e) {
+                    throw new IllegalArgumentException("the option after -- is not one of the " + (retention ? "retention" : "reach")
+                            + " job's: " + e.getMessage(), e);
+                }
             }
         }
     }

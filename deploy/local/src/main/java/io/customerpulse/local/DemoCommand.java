@@ -82,6 +82,17 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRanges.longerThanZero("--speed", speed);
+        OptionRanges.notNegative("--history", history);
+        OptionRanges.aboveZero("--users-per-day", usersPerDay);
+        OptionRanges.atLeast("--max-rate", maxRate, 1);
+        if (duration != null) {
+            OptionRanges.longerThanZero("--duration", duration);
+        }
+        OptionRanges.atLeast("--parallelism", parallelism, 1);
+        OptionRanges.longerThanZero("--summary-every", summaryEvery);
+        OptionRanges.atLeast("--postgres-port", postgresPort, 0);
+        OptionRanges.atMost("--postgres-port", postgresPort, 65_535);
         PrintStream out = System.out;
         Path run = PulseHome.runDirectory();
         TopicNames topics = TopicNames.DEFAULTS;

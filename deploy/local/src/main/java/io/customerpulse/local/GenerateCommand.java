@@ -42,6 +42,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRanges.atLeast("--days", days, 1);
+        OptionRanges.aboveZero("--users-per-day", usersPerDay);
         OutputLocations.fileIn("--out", out);
         long from = start.toEpochMilli();
         NoisyTraffic traffic = new NoisyTraffic(new TrafficGenerator(seed, from, usersPerDay), seed,

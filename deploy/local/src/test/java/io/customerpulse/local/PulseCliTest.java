@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -77,6 +78,37 @@ class PulseCliTest {
         assertThat(run.err().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
                 .startsWith("pulse fit-model: Connection to 127.0.0.1:" + closedPort + " refused"));
         assertThat(run.err()).contains("The whole error is in ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void numbersThatWouldRunAwayOrDoNothingAreRefusedBeforeAnythingStarts() {
+        String out = dir.resolve("g.jsonl").toString();
+        Map<List<String>, String> refusals = Map.of(
+                List.of("generate", "--out", out, "--users-per-day", "0"), "--users-per-day must be a number above 0, not 0.0",
+                List.of("generate", "--out", out, "--days", "0"), "--days must be at least 1, not 0",
+                List.of("demo", "--summary-every", "0s"), "--summary-every must be longer than 0, not PT0S",
+                List.of("demo", "--speed", "0s"), "--speed must be longer than 0, not PT0S",
+                List.of("demo", "--users-per-day", "-1"), "--users-per-day must be a number above 0, not -1.0",
+                List.of("bench", "--runs", "0"), "--runs must be at least 1, not 0",
+                List.of("bench", "--events", "100", "--users", "1000"), "--events must be at least 1000, not 100");
+        refusals.forEach((args, message) -> {
+            Run run = run(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(args.toString()).isEqualTo(2);
+            assertThat(run.err().strip()).as(args.toString()).isEqualTo("pulse " + args.get(0) + ": " + message);
+        });
+        assertThat(dir.resolve("g.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void theBenchRefusesAJobOptionNoJobItRunsHasBeforeItStartsAnything() {
+        Run mistyped = run("bench", "--only", "retention_live", "--", "--max-waiting-on-hep", "5");
+        assertThat(mistyped.exitCode()).isEqualTo(2);
+        assertThat(mistyped.err().strip()).startsWith("pulse bench: the option after -- is not one of the retention job's: Unknown option");
+        // a reach job's option is no retention job's: refused when the retention job runs, not when only the reach job does
+        assertThat(run("bench", "--only", "retention_live", "--", "--max-depth", "5").err()).contains("not one of the retention job's");
+        // accepted by the job (the refusal that follows is of --runs, checked after the job options)
+        Run accepted = run("bench", "--only", "reach_live", "--runs", "0", "--", "--max-depth", "5");
+        assertThat(accepted.err().strip()).isEqualTo("pulse bench: --runs must be at least 1, not 0");
     }
 
     @Test

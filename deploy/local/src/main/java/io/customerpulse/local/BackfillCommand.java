@@ -93,6 +93,9 @@ public final class BackfillCommand extends BackfillJob {
             job.parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
         }
         long totalBytes = fromKafka ? 0 : HistoryFiles.totalBytes(HistoryFiles.resolve(inputs));
+        if (fromKafka) {
+            KafkaPreflight.check(kafka.bootstrapServers, kafka.clientProperties(), kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
+        }
         DefaultServingStore store = null;
         try {
             if (embedded) {
@@ -134,7 +137,7 @@ public final class BackfillCommand extends BackfillJob {
                 // Files read in this process count their records at once; a Kafka range only
                 // through the accumulators, which arrive with the task heartbeats.
                 long records = Math.max(read.records().get(), RunSummary.get(acc, IngestRouter.RECORDS_READ));
-                RunSummary.progress(out, Duration.ofMillis(System.currentTimeMillis() - start), records, done);
+                RunSummary.progress(out, RunSummary.Stage.BACKFILL, Duration.ofMillis(System.currentTimeMillis() - start), records, done);
             }
         }
         JobExecutionResult finished = result.get();

@@ -38,7 +38,9 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false, version = "Customer Pulse 0.1.0",
         description = {"Publishes history files into the Kafka topics in the producers' wire format, in event-time order.",
             "Lines that cannot be read are skipped, counted by reason and written to a dead-letter file; "
-                + "events the jobs would refuse (negative amounts, ...) are published: the jobs dead-letter them."})
+                + "events the jobs would refuse (negative amounts, ...) are published: the jobs dead-letter them.",
+            "Without --bootstrap-servers it publishes to the local cluster's Kafka (./pulse cluster start), not to the "
+                + "default the option's help gives."})
 public final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -71,9 +73,10 @@ public final class ReplayCommand implements Callable<Integer> {
         if (deadLetters != null) {
             OutputLocations.fileIn("--dead-letters", deadLetters);
         }
+        List<Path> files = HistoryFiles.resolve(inputs);
         String bootstrap = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")
                 ? kafka.bootstrapServers : LocalCluster.current().runningKafka();
-        List<Path> files = HistoryFiles.resolve(inputs);
+        KafkaPreflight.check(bootstrap, kafka.clientProperties(), kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
         if (deadLetters == null) {
             deadLetters = PulseHome.runDirectory().resolve("replay")
                     .resolve("dead-letters-" + Instant.now().toString().replace(':', '-') + ".jsonl");
@@ -157,7 +160,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 long now = System.currentTimeMillis();
                 if (now >= nextProgress) {
                     nextProgress = now + 2000;
-                    RunSummary.progress(out, Duration.ofMillis(now - start), published, published / (double) total);
+                    RunSummary.progress(out, RunSummary.Stage.REPLAY, Duration.ofMillis(now - start), published, published / (double) total);
                 }
             }
             publisher.flush();

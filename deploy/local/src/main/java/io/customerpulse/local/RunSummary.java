@@ -24,18 +24,32 @@ final class RunSummary {
         return v instanceof Number n ? n.longValue() : 0;
     }
 
-    /** One progress line: events read, rate, share of the input done and the time left. */
-    static void progress(PrintStream out, Duration elapsed, long eventsRead, double fractionDone) {
-        double rate = eventsRead / Math.max(0.001, elapsed.toMillis() / 1000.0);
+    /** What a progress line counts, and what comes once all input is through. */
+    enum Stage {
+        BACKFILL("read", "all input read, writing tables"),
+        REPLAY("published", "all handed to Kafka, waiting for its acknowledgements");
+
+        final String counted;
+        final String whenAllThrough;
+
+        Stage(String counted, String whenAllThrough) {
+            this.counted = counted;
+            this.whenAllThrough = whenAllThrough;
+        }
+    }
+
+    /** One progress line: events read (or published), rate, share of the input done and the time left. */
+    static void progress(PrintStream out, Stage stage, Duration elapsed, long events, double fractionDone) {
+        double rate = events / Math.max(0.001, elapsed.toMillis() / 1000.0);
         String done = fractionDone < 0 ? "" : String.format(" | %5.1f%% of input", 100 * fractionDone);
         String left = "";
         if (fractionDone > 0.01 && fractionDone < 1) {
             long leftMs = (long) (elapsed.toMillis() * (1 - fractionDone) / fractionDone);
             left = " | about " + clock(Duration.ofMillis(leftMs)) + " left";
         } else if (fractionDone >= 1) {
-            left = " | all input read, writing tables";
+            left = " | " + stage.whenAllThrough;
         }
-        out.printf("[%s] %,d events read | %,.0f events/s%s%s%n", clock(elapsed), eventsRead, rate, done, left);
+        out.printf("[%s] %,d events %s | %,.0f events/s%s%s%n", clock(elapsed), events, stage.counted, rate, done, left);
     }
 
     static void summary(PrintStream out, String what, Duration wall, Map<String, Object> acc, String deadLetterPlace) {

@@ -76,9 +76,15 @@ public final class SubmitCommand implements Callable<Integer> {
 
         List<String> args = new ArrayList<>(jobArgs);
         Map<String, String> environment = new HashMap<>();
+        String bootstrap = options.kafka.bootstrapServers;
         if (!parsed.hasMatchedOption("--bootstrap-servers")) {
-            args.addAll(List.of("--bootstrap-servers", cluster.runningKafka()));
+            bootstrap = cluster.runningKafka();
+            args.addAll(List.of("--bootstrap-servers", bootstrap));
         }
+        // the job would start, fail to reach its topics and restart every minute, reported as submitted
+        List<String> topics = new ArrayList<>(options.kafka.topics().eventTopics());
+        topics.add(options.kafka.topics().deadLetters());
+        KafkaPreflight.check(bootstrap, options.kafka.clientProperties(), topics, KafkaPreflight.TIMEOUT);
         if (!parsed.hasMatchedOption("--jdbc-url")) {
             JdbcTarget local = cluster.appTarget();
             args.addAll(List.of("--jdbc-url", local.url()));

@@ -220,14 +220,25 @@ public class BackfillJob implements Callable<Integer> {
 
     /** Creates missing tables and defines the backfill in {@code env}. */
     public void prepare(StreamExecutionEnvironment env) throws Exception {
-        if (inputs.isEmpty() != fromKafka) {
-            throw new IllegalArgumentException("Give either --input <file-or-dir>... or --from-kafka");
-        }
+        checkSelection();
         JdbcTarget target = jdbc.target();
         if (jdbc.createSchema) {
             ServingSchema.ensure(target);
         }
         define(env, target, FittedModelPoller.newest(target));
+    }
+
+    /** Refuses a selection of history that names no input, or Kafka bounds that select nothing or go with files. */
+    public void checkSelection() {
+        if (inputs.isEmpty() != fromKafka) {
+            throw new IllegalArgumentException("Give either --input <file-or-dir>... or --from-kafka");
+        }
+        if (!fromKafka && (kafkaStart != null || kafkaEnd != null)) {
+            throw new IllegalArgumentException("--start and --end select Kafka records: they go with --from-kafka, not --input");
+        }
+        if (kafkaStart != null && kafkaEnd != null && !kafkaStart.isBefore(kafkaEnd)) {
+            throw new IllegalArgumentException("--start " + kafkaStart + " is not before --end " + kafkaEnd + ": no record lies between");
+        }
     }
 
     void define(StreamExecutionEnvironment env, JdbcTarget target, BgNbdParameters fittedModel) {

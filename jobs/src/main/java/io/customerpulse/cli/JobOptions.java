@@ -27,10 +27,10 @@ public class JobOptions {
         return options;
     }
 
-    @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's parallelism.default.")
+    @Option(names = "--parallelism", converter = Converters.AtLeastOne.class, description = "Parallelism of the job. Default: the cluster's parallelism.default.")
     public Integer parallelism;
 
-    @Option(names = "--max-parallelism", defaultValue = "128",
+    @Option(names = "--max-parallelism", defaultValue = "128", converter = Converters.AtLeastOne.class,
             description = "Key groups: the most the job can ever be scaled to without losing state. Default: ${DEFAULT-VALUE}.")
     public int maxParallelism;
 
@@ -47,7 +47,7 @@ public class JobOptions {
                 "of it (at most every 200 ms) and the JDBC writers flush within a tenth of it. Default: ${DEFAULT-VALUE}."})
     public Duration flushInterval;
 
-    @Option(names = "--sink-batch-size", defaultValue = "5000", description = "Rows per JDBC batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--sink-batch-size", defaultValue = "5000", converter = Converters.AtLeastOne.class, description = "Rows per JDBC batch. Default: ${DEFAULT-VALUE}.")
     public int sinkBatchSize;
 
     @Option(names = "--sink-max-retries", defaultValue = "5",

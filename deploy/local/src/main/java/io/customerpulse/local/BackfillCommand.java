@@ -80,6 +80,7 @@ public final class BackfillCommand extends BackfillJob {
 
     @Override
     public Integer call() throws Exception {
+        checkSelection(); // before the embedded PostgreSQL starts
         // Refused here in one line rather than by Flink: a spill directory at the cluster's start,
         // a dead-letter directory only at the end, after every table was written.
         if (spillDirectory != null) {

@@ -93,6 +93,14 @@ public final class DemoCommand implements Callable<Integer> {
         OptionRanges.longerThanZero("--summary-every", summaryEvery);
         OptionRanges.atLeast("--postgres-port", postgresPort, 0);
         OptionRanges.atMost("--postgres-port", postgresPort, 65_535);
+        if (postgresPort != 0) {
+            // taken, the embedded server failed to start and the launcher spoke to whatever held the port
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(postgresPort, 1, java.net.InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (java.io.IOException inUse) {
+                throw new IllegalArgumentException("--postgres-port " + postgresPort + " is in use on the loopback address");
+            }
+        }
         PrintStream out = System.out;
         Path run = PulseHome.runDirectory();
         TopicNames topics = TopicNames.DEFAULTS;

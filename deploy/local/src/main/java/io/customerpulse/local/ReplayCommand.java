@@ -66,10 +66,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double factor = speed.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : Double.parseDouble(speed);
+        double factor;
+        try {
+            factor = speed.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : Double.parseDouble(speed);
+        } catch (NumberFormatException e) {
+            factor = Double.NaN;
+        }
         if (!(factor > 0)) {
             throw new IllegalArgumentException("--speed must be max or a positive number, got " + speed);
         }
+        OptionRanges.atLeast("--sort-run", sortRun, 1);
         if (deadLetters != null) {
             OutputLocations.fileIn("--dead-letters", deadLetters);
         }

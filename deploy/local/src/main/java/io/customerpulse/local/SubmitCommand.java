@@ -63,7 +63,12 @@ public final class SubmitCommand implements Callable<Integer> {
             return 0;
         }
         // Check the arguments here, where a mistake is a message, not a failed deployment.
-        CommandLine.ParseResult parsed = jobLine.parseArgs(jobArgs.toArray(String[]::new));
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = jobLine.parseArgs(jobArgs.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (./pulse submit " + job + " --help-job lists the job's options)", e);
+        }
         LocalCluster cluster = LocalCluster.current();
         if (!cluster.jobManager().running().isPresent()) {
             throw new IllegalStateException("The local cluster is not running: start it with ./pulse cluster start");

@@ -112,6 +112,49 @@ class PulseCliTest {
     }
 
     @Test
+    void whatABackfillSelectsIsCheckedBeforeItsDatabaseStarts() throws Exception {
+        Path history = Files.writeString(dir.resolve("history.jsonl"), "");
+        Run kafkaBoundsWithFiles = run("backfill", "--input", history.toString(), "--start", "2025-01-01T00:00:00Z");
+        assertThat(kafkaBoundsWithFiles.exitCode()).isEqualTo(2);
+        assertThat(kafkaBoundsWithFiles.err().strip())
+                .isEqualTo("pulse backfill: --start and --end select Kafka records: they go with --from-kafka, not --input");
+        Run emptyRange = run("backfill", "--from-kafka", "--start", "2025-02-01T00:00:00Z", "--end", "2025-01-01T00:00:00Z");
+        assertThat(emptyRange.err().strip()).isEqualTo(
+                "pulse backfill: --start 2025-02-01T00:00:00Z is not before --end 2025-01-01T00:00:00Z: no record lies between");
+        Run parallelism = run("backfill", "--input", history.toString(), "--parallelism", "-1");
+        assertThat(parallelism.exitCode()).isEqualTo(2);
+        assertThat(parallelism.err().lines().findFirst())
+                .hasValue("Invalid value for option '--parallelism': must be at least 1, not -1");
+    }
+
+    @Test
+    void aReplaysSpeedAndSortRunAreRefusedInItsOwnWords() throws Exception {
+        Path history = Files.writeString(dir.resolve("history.jsonl"), "");
+        assertThat(run("replay", "--input", history.toString(), "--speed", "fast").err().strip())
+                .isEqualTo("pulse replay: --speed must be max or a positive number, got fast");
+        assertThat(run("replay", "--input", history.toString(), "--sort-run", "0").err().strip())
+                .isEqualTo("pulse replay: --sort-run must be at least 1, not 0");
+    }
+
+    @Test
+    void aJobOptionSubmitCannotTakeIsOneLineThatSaysWhereTheJobsOptionsAre() {
+        Run run = run("submit", "retention", "--max-waiting-on-hep", "5");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).startsWith("pulse submit: Unknown option").endsWith(
+                "(./pulse submit retention --help-job lists the job's options)");
+    }
+
+    @Test
+    void aDemoPostgresPortInUseIsSaidBeforeAnythingStarts() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = run("demo", "--postgres-port", Integer.toString(taken.getLocalPort()));
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err().strip()).isEqualTo(
+                    "pulse demo: --postgres-port " + taken.getLocalPort() + " is in use on the loopback address");
+        }
+    }
+
+    @Test
     void aMissingInputIsOneLineNotAStackTrace() {
         Run run = run("backfill", "--input", dir.resolve("no-such.jsonl").toString());
         assertThat(run.exitCode()).isEqualTo(2);

@@ -16,9 +16,10 @@ import java.util.concurrent.Callable;
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand there is nothing to do: a usage error, so that a script's mistake does not pass as done. */
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing the subcommand: start, status or stop");
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,

@@ -125,8 +125,24 @@ public final class SubmitCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Refuses a savepoint on the local file system that is not there: Flink's client failed on it
+     * with 75 lines and left a failed job behind. Other file systems (s3://, hdfs://) are Flink's to read.
+     */
+    static void requireLocalSavepoint(String location) {
+        String scheme = location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? location.substring(0, location.indexOf(':')) : null;
+        if (scheme != null && !scheme.equals("file")) {
+            return;
+        }
+        Path local = scheme == null ? Path.of(location) : Path.of(java.net.URI.create(location.replace(" ", "%20")));
+        if (!Files.exists(local)) {
+            throw new IllegalArgumentException("No savepoint or checkpoint at " + location);
+        }
+    }
+
     private String resolveSavepoint(LocalCluster cluster) throws java.io.IOException {
         if (!fromSavepoint.equals("last")) {
+            requireLocalSavepoint(fromSavepoint);
             return fromSavepoint;
         }
         Path last = CancelCommand.lastSavepointFile(cluster, job);

@@ -1,6 +1,7 @@
 package io.customerpulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.customerpulse.backfill.BackfillJob;
 
@@ -152,6 +153,27 @@ class PulseCliTest {
             assertThat(run.err().strip()).isEqualTo(
                     "pulse demo: --postgres-port " + taken.getLocalPort() + " is in use on the loopback address");
         }
+    }
+
+    @Test
+    void aSavepointOnThisMachineThatIsNotThereIsRefusedBeforeFlinksClientRuns() throws Exception {
+        Path savepoint = Files.createDirectories(dir.resolve("savepoint-1"));
+        SubmitCommand.requireLocalSavepoint(savepoint.toString());
+        SubmitCommand.requireLocalSavepoint(savepoint.toUri().toString());
+        SubmitCommand.requireLocalSavepoint("s3://bucket/savepoints/savepoint-1"); // Flink's to read
+        for (String missing : new String[] {dir.resolve("nope").toString(), dir.resolve("nope").toUri().toString()}) {
+            assertThatThrownBy(() -> SubmitCommand.requireLocalSavepoint(missing))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("No savepoint or checkpoint at " + missing);
+        }
+    }
+
+    @Test
+    void clusterWithoutASubcommandIsAUsageError() {
+        Run run = run("cluster");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).containsExactly("Missing the subcommand: start, status or stop",
+                "Try 'pulse cluster --help' for more information.");
     }
 
     @Test

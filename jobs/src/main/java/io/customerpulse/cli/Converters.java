@@ -57,16 +57,60 @@ public final class Converters {
         }
     }
 
+    /** A duration longer than 0: a rate of simulated time, an interval something is done at. */
+    public static final class LongerThanZero implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration duration = new DurationConverter().convert(value);
+            if (duration.isZero()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is no time; give more than 0 (e.g. 5s)");
+            }
+            return duration;
+        }
+    }
+
+    /** A finite number above 0 (a rate): 0, below, NaN and infinity refused. */
+    public static final class AboveZero implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double x;
+            try {
+                x = Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number");
+            }
+            if (!(x > 0) || Double.isInfinite(x)) {
+                throw new CommandLine.TypeConversionException("must be a number above 0, not " + value);
+            }
+            return x;
+        }
+    }
+
+    /** A TCP port, or 0 for one the operating system picks. */
+    public static final class PortOrZero implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int port = wholeNumber(value);
+            if (port < 0 || port > 65_535) {
+                throw new CommandLine.TypeConversionException("must be a port from 1 to 65535, or 0 for a free one, not " + port);
+            }
+            return port;
+        }
+    }
+
+    private static int wholeNumber(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+        }
+    }
+
     /** A count of at least 1 (a parallelism, a batch size): 0 or less failed inside Flink with its own words. */
     public static final class AtLeastOne implements CommandLine.ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            int n;
-            try {
-                n = Integer.parseInt(value.strip());
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
-            }
+            int n = wholeNumber(value);
             if (n < 1) {
                 throw new CommandLine.TypeConversionException("must be at least 1, not " + n);
             }

@@ -48,6 +48,24 @@ class ConvertersTest {
     }
 
     @Test
+    void ratesIntervalsAndPorts() {
+        assertThat(new Converters.AboveZero().convert("0.5")).isEqualTo(0.5);
+        for (String refused : new String[] {"0", "-1", "NaN", "Infinity"}) {
+            assertThatThrownBy(() -> new Converters.AboveZero().convert(refused))
+                    .isInstanceOf(CommandLine.TypeConversionException.class)
+                    .hasMessage("must be a number above 0, not " + refused);
+        }
+        assertThatThrownBy(() -> new Converters.AboveZero().convert("many")).hasMessage("'many' is not a number");
+        assertThat(new Converters.LongerThanZero().convert("3s")).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> new Converters.LongerThanZero().convert("0s")).hasMessage("'0s' is no time; give more than 0 (e.g. 5s)");
+        assertThatThrownBy(() -> new Converters.LongerThanZero().convert("PT-5S")).hasMessageContaining("is negative");
+        assertThat(new Converters.PortOrZero().convert("0")).isZero();
+        assertThat(new Converters.PortOrZero().convert("65535")).isEqualTo(65_535);
+        assertThatThrownBy(() -> new Converters.PortOrZero().convert("65536"))
+                .hasMessage("must be a port from 1 to 65535, or 0 for a free one, not 65536");
+    }
+
+    @Test
     void aJobRefusesThemWhileParsingItsOptions() {
         JobOptions options = new JobOptions();
         assertThatThrownBy(() -> new CommandLine(options).parseArgs("--parallelism", "-1"))

@@ -1,5 +1,6 @@
 package io.customerpulse.local;
 
+import io.customerpulse.cli.Converters;
 import io.customerpulse.backfill.BackfillJob;
 import io.customerpulse.cli.JobOptions;
 import io.customerpulse.cli.PulseJob;
@@ -77,13 +78,13 @@ public final class BenchCommand implements Callable<Integer> {
             new BenchFigures.Target("retention_state_bytes_per_user", false, 150),
             new BenchFigures.Target("retention_live_1e7_users / retention_live_1e4_users", true, 0.8));
 
-    @Option(names = "--events", defaultValue = "200000", description = "Events of the main workload. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--events", defaultValue = "200000", converter = Converters.AtLeastOne.class, description = "Events of the main workload. Default: ${DEFAULT-VALUE}.")
     int events;
 
-    @Option(names = "--users", defaultValue = "20000", description = "Distinct users of the main workload. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--users", defaultValue = "20000", converter = Converters.AtLeastOne.class, description = "Distinct users of the main workload. Default: ${DEFAULT-VALUE}.")
     int users;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Measured runs per figure (after the warm-up runs). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--runs", defaultValue = "3", converter = Converters.AtLeastOne.class, description = "Measured runs per figure (after the warm-up runs). Default: ${DEFAULT-VALUE}.")
     int runs;
 
     @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -91,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "minutes, where the JIT's first seconds are a small part of a run). Default: on.")
     boolean warmUp;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--parallelism", defaultValue = "2", converter = Converters.AtLeastOne.class, description = "Parallelism of every job. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
     @Option(names = "--full", description = "Also the scaling points at 10^6 and 10^7 users (long: 10^7 and 10^8 events at 10 per user).")
@@ -130,12 +131,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkJobOptions();
-        OptionRanges.atLeast("--users", users, 1);
-        OptionRanges.atLeast("--events", events, users); // a workload has at least one event per user
-        OptionRanges.atLeast("--runs", runs, 1);
-        OptionRanges.atLeast("--parallelism", parallelism, 1);
-        if (latencyRate != 0) {
-            OptionRanges.aboveZero("--latency-rate", latencyRate);
+        if (events < users) {
+            throw new IllegalArgumentException("--events " + events + " is fewer than --users " + users
+                    + ": a workload has at least one event per user");
+        }
+        if (latencyRate < 0 || !Double.isFinite(latencyRate)) {
+            throw new IllegalArgumentException("--latency-rate must be a number above 0 (or 0: half the rate sustained live), not " + latencyRate);
         }
         if (outFile != null) {
             OutputLocations.fileIn("--out", outFile); // checked now, not after the suite

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +43,7 @@ import java.util.concurrent.Callable;
                 + "its roles and anything else you created in it stay in .pulse/postgres between runs."})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--speed", defaultValue = "2d", converter = Converters.DurationConverter.class,
+    @Option(names = "--speed", defaultValue = "2d", converter = Converters.LongerThanZero.class,
             description = "Event time simulated per second of wall time, until the simulation catches up with now. Default: ${DEFAULT-VALUE}.")
     Duration speed;
 
@@ -48,11 +51,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How far in the past the simulation starts. Default: ${DEFAULT-VALUE}.")
     Duration history;
 
-    @Option(names = "--users-per-day", defaultValue = "150",
+    @Option(names = "--users-per-day", defaultValue = "150", converter = Converters.AboveZero.class,
             description = "New users arriving per simulated day. Default: ${DEFAULT-VALUE}.")
     double usersPerDay;
 
-    @Option(names = "--max-rate", defaultValue = "20000",
+    @Option(names = "--max-rate", defaultValue = "20000", converter = Converters.AtLeastOne.class,
             description = "Cap on events published per second of wall time. Default: ${DEFAULT-VALUE}.")
     int maxRate;
 
@@ -63,18 +66,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Send realistic imperfections: duplicates, out-of-order, late and poison records. Default: ${DEFAULT-VALUE}.")
     boolean noise;
 
-    @Option(names = "--duration", converter = Converters.DurationConverter.class,
+    @Option(names = "--duration", converter = Converters.LongerThanZero.class,
             description = "Stop by itself after this long (wall time). Default: run until Ctrl-C.")
     Duration duration;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--parallelism", defaultValue = "2", converter = Converters.AtLeastOne.class, description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--summary-every", defaultValue = "3s", converter = Converters.DurationConverter.class,
+    @Option(names = "--summary-every", defaultValue = "3s", converter = Converters.LongerThanZero.class,
             description = "How often the live summary is printed. Default: ${DEFAULT-VALUE}.")
     Duration summaryEvery;
 
-    @Option(names = "--postgres-port", defaultValue = "0",
+    @Option(names = "--postgres-port", defaultValue = "0", converter = Converters.PortOrZero.class,
             description = "Port of the embedded PostgreSQL (loopback only); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     int postgresPort;
 
@@ -82,22 +85,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OptionRanges.longerThanZero("--speed", speed);
-        OptionRanges.notNegative("--history", history);
-        OptionRanges.aboveZero("--users-per-day", usersPerDay);
-        OptionRanges.atLeast("--max-rate", maxRate, 1);
-        if (duration != null) {
-            OptionRanges.longerThanZero("--duration", duration);
-        }
-        OptionRanges.atLeast("--parallelism", parallelism, 1);
-        OptionRanges.longerThanZero("--summary-every", summaryEvery);
-        OptionRanges.atLeast("--postgres-port", postgresPort, 0);
-        OptionRanges.atMost("--postgres-port", postgresPort, 65_535);
         if (postgresPort != 0) {
             // taken, the embedded server failed to start and the launcher spoke to whatever held the port
-            try (java.net.ServerSocket probe = new java.net.ServerSocket(postgresPort, 1, java.net.InetAddress.getLoopbackAddress())) {
-                probe.setReuseAddress(true);
-            } catch (java.io.IOException inUse) {
+            try (ServerSocket probe = new ServerSocket(postgresPort, 1, InetAddress.getLoopbackAddress())) {
+                // free: closed again at once, for the embedded server to take
+            } catch (IOException inUse) {
                 throw new IllegalArgumentException("--postgres-port " + postgresPort + " is in use on the loopback address");
             }
         }

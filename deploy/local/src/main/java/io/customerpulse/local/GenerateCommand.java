@@ -27,10 +27,10 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Event time of the first events. Default: ${DEFAULT-VALUE}.")
     Instant start;
 
-    @Option(names = "--days", defaultValue = "90", description = "Days of history. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--days", defaultValue = "90", converter = Converters.AtLeastOne.class, description = "Days of history. Default: ${DEFAULT-VALUE}.")
     int days;
 
-    @Option(names = "--users-per-day", defaultValue = "150", description = "New users per day. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--users-per-day", defaultValue = "150", converter = Converters.AboveZero.class, description = "New users per day. Default: ${DEFAULT-VALUE}.")
     double usersPerDay;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
@@ -42,8 +42,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OptionRanges.atLeast("--days", days, 1);
-        OptionRanges.aboveZero("--users-per-day", usersPerDay);
         OutputLocations.fileIn("--out", out);
         long from = start.toEpochMilli();
         NoisyTraffic traffic = new NoisyTraffic(new TrafficGenerator(seed, from, usersPerDay), seed,

@@ -1,5 +1,6 @@
 package io.customerpulse.local;
 
+import io.customerpulse.cli.Converters;
 import io.customerpulse.backfill.DeadLetterJsonEncoder;
 import io.customerpulse.backfill.HistoryFiles;
 import io.customerpulse.cli.KafkaOptions;
@@ -52,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "max: as fast as possible; a number: that many seconds of event time per second (3600 = an hour a second). Default: ${DEFAULT-VALUE}.")
     String speed;
 
-    @Option(names = "--sort-run", defaultValue = "1000000",
+    @Option(names = "--sort-run", defaultValue = "1000000", converter = Converters.AtLeastOne.class,
             description = "Events sorted in memory at a time; larger inputs are sorted through temporary files. Default: ${DEFAULT-VALUE}.")
     int sortRun;
 
@@ -75,7 +76,6 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!(factor > 0)) {
             throw new IllegalArgumentException("--speed must be max or a positive number, got " + speed);
         }
-        OptionRanges.atLeast("--sort-run", sortRun, 1);
         if (deadLetters != null) {
             OutputLocations.fileIn("--dead-letters", deadLetters);
         }

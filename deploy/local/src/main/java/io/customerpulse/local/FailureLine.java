@@ -1,5 +1,9 @@
 package io.customerpulse.local;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 /**
  * A failure said in one line for the terminal: the exception's own message and, when the cause
  * that started it says something the message does not, that cause's message too. A Flink job's
@@ -10,8 +14,10 @@ final class FailureLine {
     private FailureLine() {}
 
     static String of(Throwable failure) {
+        // the first cause: the end of the chain, or where it would come back (initCause allows a cycle)
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (seen.add(root) && root.getCause() != null && !seen.contains(root.getCause())) {
             root = root.getCause();
         }
         String top = text(failure);

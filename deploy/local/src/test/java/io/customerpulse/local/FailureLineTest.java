@@ -32,6 +32,14 @@ class FailureLineTest {
     }
 
     @Test
+    void aChainThatComesBackOnItselfEndsWhereItWouldComeBack() {
+        IllegalStateException outer = new IllegalStateException("outer");
+        RuntimeException inner = new RuntimeException("inner", outer);
+        outer.initCause(inner); // allowed: initCause refuses only the exception itself
+        assertThat(FailureLine.of(outer)).isEqualTo("outer: inner");
+    }
+
+    @Test
     void aMessageOfSeveralLinesIsOneAndNoMessageIsTheClassName() {
         assertThat(FailureLine.of(new IllegalStateException("first line\n\tsecond line"))).isEqualTo("first line second line");
         assertThat(FailureLine.of(new RuntimeException("wrapped", new NullPointerException()))).isEqualTo("wrapped: NullPointerException");

@@ -58,10 +58,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) {
-        Exception earlier = failure.get();
-        if (earlier != null) {
-            throw new IllegalStateException("Publishing failed: " + earlier.getMessage(), earlier);
-        }
+        throwIfAnySendFailed();
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
@@ -83,6 +80,10 @@ public final class EventPublisher implements AutoCloseable {
      */
     public void flush() {
         producer.flush();
+        throwIfAnySendFailed();
+    }
+
+    private void throwIfAnySendFailed() {
         Exception failed = failure.get();
         if (failed != null) {
             throw new IllegalStateException("Publishing failed: " + failed.getMessage(), failed);

@@ -3,6 +3,8 @@ package io.customerpulse.local;
 import io.customerpulse.cli.PulseJob;
 import io.customerpulse.sink.JdbcTarget;
 
+import org.apache.flink.core.fs.FileSystem;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,13 +131,11 @@ public final class SubmitCommand implements Callable<Integer> {
      * Refuses a savepoint on the local file system that is not there: Flink's client failed on it
      * with 75 lines and left a failed job behind. Other file systems (s3://, hdfs://) are Flink's to read.
      */
-    static void requireLocalSavepoint(String location) {
-        String scheme = location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? location.substring(0, location.indexOf(':')) : null;
-        if (scheme != null && !scheme.equals("file")) {
-            return;
-        }
-        Path local = scheme == null ? Path.of(location) : Path.of(java.net.URI.create(location.replace(" ", "%20")));
-        if (!Files.exists(local)) {
+    static void requireLocalSavepoint(String location) throws java.io.IOException {
+        // read as Flink's client reads it: a path without a scheme is a local one
+        org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(location);
+        String scheme = path.toUri().getScheme();
+        if ((scheme == null || scheme.equals("file")) && !FileSystem.getLocalFileSystem().exists(path)) {
             throw new IllegalArgumentException("No savepoint or checkpoint at " + location);
         }
     }

@@ -180,6 +180,32 @@ class PulseCliTest {
     }
 
     @Test
+    void aFailureLeavesOneLineOnTheTerminalOfARealLauncherAndItsStackTraceInTheLog() throws Exception {
+        // A launcher process with its own logging (log4j2.properties, not the tests'): what an operator sees.
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Path logs = dir.resolve("logs");
+        Path err = dir.resolve("stderr.txt");
+        Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dlog4j2.configurationFile=" + Path.of("target", "classes", "log4j2.properties").toAbsolutePath(),
+                "-Dpulse.logs=" + logs,
+                PulseCli.class.getName(), "fit-model", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/pulse")
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertThat(launcher.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(launcher.exitValue()).isEqualTo(1);
+        List<String> terminal = Files.readAllLines(err);
+        assertThat(terminal).hasSize(2);
+        assertThat(terminal.get(0)).startsWith("pulse fit-model: Connection to 127.0.0.1:" + closedPort + " refused");
+        assertThat(terminal.get(1)).isEqualTo("The whole error is in " + logs.resolve("pulse.log") + ".");
+        assertThat(Files.readString(logs.resolve("pulse.log"))).contains("pulse fit-model failed").contains("\tat ");
+    }
+
+    @Test
     void aMissingInputIsOneLineNotAStackTrace() {
         Run run = run("backfill", "--input", dir.resolve("no-such.jsonl").toString());
         assertThat(run.exitCode()).isEqualTo(2);

@@ -12,8 +12,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,18 +59,42 @@ final class FlinkSqlScript {
     /** The tables of tables.sql over {@code bootstrapServers} and {@code topics}, bounded at the latest offsets if asked. */
     static void createTopicTables(TableEnvironment sql, String bootstrapServers, TopicNames topics, boolean bounded)
             throws IOException {
-        List<String> ddl = statements(directory().resolve("tables.sql"));
-        for (String statement : ddl) {
-            String table = replaceOnce(statement, "'localhost:9092'", "'" + bootstrapServers + "'");
-            table = table.replace("'topic' = 'clicks'", "'topic' = '" + topics.clicks() + "'")
-                    .replace("'topic' = 'purchases'", "'topic' = '" + topics.purchases() + "'")
-                    .replace("'topic' = 'shares'", "'topic' = '" + topics.shares() + "'");
+        for (String table : topicTables(bootstrapServers, topics, bounded, new Properties())) {
+            sql.executeSql(table);
+        }
+    }
+
+    /**
+     * The CREATE TABLE statements of tables.sql over {@code bootstrapServers} and {@code topics},
+     * bounded at the latest offsets if asked, with each Kafka client property as the connector's
+     * {@code 'properties.<key>'} option.
+     */
+    static List<String> topicTables(String bootstrapServers, TopicNames topics, boolean bounded,
+                                    Properties kafkaProperties) throws IOException {
+        StringBuilder clientOptions = new StringBuilder();
+        for (String key : new TreeSet<>(kafkaProperties.stringPropertyNames())) {
+            clientOptions.append(" ").append(literal("properties." + key)).append(" = ")
+                    .append(literal(kafkaProperties.getProperty(key))).append(',');
+        }
+        List<String> tables = new ArrayList<>();
+        for (String statement : statements(directory().resolve("tables.sql"))) {
+            String table = replaceOnce(statement, "'properties.bootstrap.servers' = 'localhost:9092',",
+                    "'properties.bootstrap.servers' = " + literal(bootstrapServers) + "," + clientOptions);
+            table = table.replace("'topic' = 'clicks'", "'topic' = " + literal(topics.clicks()))
+                    .replace("'topic' = 'purchases'", "'topic' = " + literal(topics.purchases()))
+                    .replace("'topic' = 'shares'", "'topic' = " + literal(topics.shares()));
             if (bounded) {
                 table = replaceOnce(table, "'scan.startup.mode' = 'earliest-offset',",
                         "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',");
             }
-            sql.executeSql(table);
+            tables.add(table);
         }
+        return tables;
+    }
+
+    /** A SQL string literal: quoted, a quote inside doubled. */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     /** The sink tables of postgres_sinks.sql, in the order of the queries of per_user_aggregates.sql. */

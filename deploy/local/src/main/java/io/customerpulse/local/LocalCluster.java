@@ -435,6 +435,11 @@ final class LocalCluster {
         return readClasspath(repository.resolve("deploy/cluster/target/flink.classpath"));
     }
 
+    /** What a distribution's opt/ adds for its SQL client (deploy/sql-client). */
+    String sqlClientClasspath() throws IOException {
+        return readClasspath(repository.resolve("deploy/sql-client/target/sql-client.classpath"));
+    }
+
     String launcherClasspath() throws IOException {
         return readClasspath(repository.resolve("deploy/local/target/launcher.classpath"));
     }

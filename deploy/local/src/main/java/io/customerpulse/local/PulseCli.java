@@ -13,7 +13,7 @@ import java.nio.file.Path;
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Customer Pulse 0.1.0",
         description = "Customer Pulse: live retention of every customer, computed by Flink from Kafka into PostgreSQL.",
         subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, BackfillCommand.class,
-            FitModelCommand.class, ClusterCommand.class, SubmitCommand.class, CancelCommand.class, BenchCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+            FitModelCommand.class, SqlCommand.class, ClusterCommand.class, SubmitCommand.class, CancelCommand.class, BenchCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCli implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PulseCli.class);
     /** Failures' stack traces: to the log file only (log4j2.properties), as the terminal gets one line. */

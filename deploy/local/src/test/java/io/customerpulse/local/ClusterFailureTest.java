@@ -8,6 +8,7 @@ import io.customerpulse.events.EventMapper;
 import io.customerpulse.events.EventType;
 import io.customerpulse.events.EventValidator;
 import io.customerpulse.events.PulseEvent;
+import io.customerpulse.events.avro.PurchaseEvent;
 import io.customerpulse.generator.EventPublisher;
 import io.customerpulse.generator.NoisyTraffic;
 import io.customerpulse.generator.TrafficGenerator;
@@ -56,6 +57,7 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +114,8 @@ class ClusterFailureTest {
 
     private Path run;
     private LocalCluster cluster;
+    /** What the second test published. */
+    private History history;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
 
@@ -185,7 +189,7 @@ class ClusterFailureTest {
     @Test
     @Order(2)
     void killsConnectionLossAndAnUpgradeFromASavepointLeaveTablesEqualToTheOracle() throws Exception {
-        History history = History.generate();
+        history = History.generate();
         assertThat(history.records).hasSizeGreaterThan(200_000);
         assertThat(history.users()).isGreaterThan(1_000);
         List<List<NoisyTraffic.WireRecord>> parts = history.parts(4);
@@ -293,6 +297,45 @@ class ClusterFailureTest {
 
     @Test
     @Order(3)
+    void sqlOnTheClusterCountsEveryDecodablePurchase() throws Exception {
+        // ./pulse sql --on-cluster: the query runs as a job of the cluster, whose classpath is a
+        // distribution's lib/, with the job jar shipped by the client for the format and Kafka.
+        // Its rows are every purchase record that is Avro single-object encoded: the poison the
+        // jobs refuse (a negative amount, a blank user) counts, garbage bytes are skipped.
+        EventCodec codec = new EventCodec();
+        long purchases = LocalCluster.TOPIC_PARTITIONS; // the clock's purchases, 1.00 each
+        BigDecimal revenue = BigDecimal.valueOf(LocalCluster.TOPIC_PARTITIONS * 100L, 2);
+        for (NoisyTraffic.WireRecord r : history.records()) {
+            if (r.type() != EventType.PURCHASE) {
+                continue;
+            }
+            try {
+                revenue = revenue.add(((PurchaseEvent) codec.decode(EventType.PURCHASE, r.value())).getAmount());
+                purchases++;
+            } catch (EventCodec.DecodeException garbage) {
+                // not a row of the table either
+            }
+        }
+        Path report = run.resolve("purchases.sql");
+        Files.writeString(report, """
+                SET 'sql-client.execution.result-mode' = 'tableau';
+                SET 'execution.runtime-mode' = 'batch';
+                SELECT COUNT(*) AS purchases, SUM(amount) AS revenue FROM purchases;
+                """);
+        Path printed = run.resolve("sql-client.out");
+        SqlCommand sql = new SqlCommand();
+        sql.output = ProcessBuilder.Redirect.to(printed.toFile());
+        int exitCode = new CommandLine(sql).execute("--on-cluster", "--bounded", "--file", report.toString());
+        String output = Files.readString(printed);
+        assertThat(exitCode).as(output).isZero();
+        assertThat(TableauTables.in(output)).as(output)
+                .containsExactly(List.of(Map.of("purchases", Long.toString(purchases), "revenue", revenue.toPlainString())));
+        assertThat(FlinkRest.jobs(cluster.restAddress())).as("the cluster's jobs")
+                .anyMatch(job -> job.state().equals("FINISHED") && job.name().startsWith("SELECT COUNT(*)"));
+    }
+
+    @Test
+    @Order(4)
     void stopStopsEverything() throws Exception {
         cluster.start(null, out); // whatever the tests before left behind
         ByteArrayOutputStream stopped = new ByteArrayOutputStream();

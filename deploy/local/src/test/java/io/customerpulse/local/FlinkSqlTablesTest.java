@@ -14,16 +14,22 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.catalog.Catalog;
+import org.apache.flink.table.catalog.ObjectPath;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,6 +47,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code sql/flink/tables.sql} and {@code per_user_aggregates.sql} on a real broker, through the
@@ -168,6 +175,79 @@ class FlinkSqlTablesTest {
             assertThat(perUser).hasSize(15).isEqualTo(expectedPerUser());
             assertThat(perDay).isEqualTo(expectedPerDay());
         }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a query that does not end would keep the client waiting
+    void perUserAggregatesThroughFlinksSqlClientEqualABruteForceCount(@TempDir Path dir) throws Exception {
+        // per_user_aggregates.sql as an analyst runs it: ./pulse sql starts Flink's SQL client on a
+        // distribution's classpath with the job jar and the tables of tables.sql, bounded so that
+        // the queries end; the client prints each query's changelog.
+        Path report = SQL.resolve("per_user_aggregates.sql");
+        Path printed = dir.resolve("client.out");
+        SqlCommand command = new SqlCommand();
+        command.output = ProcessBuilder.Redirect.to(printed.toFile());
+        System.setProperty("pulse.run", dir.resolve("run").toString());
+        int exitCode;
+        try {
+            exitCode = new CommandLine(command).execute("--bootstrap-servers", kafka.bootstrapServers(), "--bounded",
+                    "--file", report.toString());
+        } finally {
+            System.clearProperty("pulse.run");
+        }
+        String output = Files.readString(printed);
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).doesNotContain("[ERROR]");
+        assertThat(dir.resolve("run").resolve("sql")).as("the session's files, removed at its end").isEmptyDirectory();
+
+        List<List<Map<String, String>>> results = TableauTables.in(output);
+        assertThat(results).as(output).hasSize(2);
+        Map<String, UserTotals> perUser = new HashMap<>();
+        for (Map<String, String> row : TableauTables.applied(results.get(0))) {
+            perUser.put(row.get("user_id"), new UserTotals(Long.parseLong(row.get("clicks")),
+                    Long.parseLong(row.get("shares")), Long.parseLong(row.get("purchases")),
+                    new BigDecimal(row.get("revenue")), printedInstant(row.get("first_seen_at")),
+                    printedInstant(row.get("last_active_at")), Long.parseLong(row.get("active_days"))));
+        }
+        Map<UserDay, DayTotals> perDay = new HashMap<>();
+        for (Map<String, String> row : TableauTables.applied(results.get(1))) {
+            perDay.put(new UserDay(row.get("user_id"), LocalDate.parse(row.get("day"))),
+                    new DayTotals(Long.parseLong(row.get("clicks")), Long.parseLong(row.get("shares")),
+                            Long.parseLong(row.get("purchases")), new BigDecimal(row.get("revenue"))));
+        }
+        assertThat(perUser).hasSize(15).isEqualTo(expectedPerUser());
+        assertThat(perDay).isEqualTo(expectedPerDay());
+    }
+
+    @Test
+    void kafkaClientPropertiesAndTopicNamesBecomeTheTablesConnectorOptions() throws Exception {
+        // ./pulse sql --kafka-properties: what a secured broker needs, quotes included, reaches the
+        // Kafka connector of every table as Flink's parser reads the statements.
+        Properties client = new Properties();
+        client.setProperty("security.protocol", "SASL_SSL");
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"pulse\" password=\"it's\";";
+        client.setProperty("sasl.jaas.config", jaas);
+        TableEnvironment sql = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+        for (String table : FlinkSqlScript.topicTables("broker-1:9093,broker-2:9093",
+                new TopicNames("web-clicks", "orders", "referrals", "dead"), true, client)) {
+            sql.executeSql(table);
+        }
+        Catalog catalog = sql.getCatalog(sql.getCurrentCatalog()).orElseThrow();
+        Map<String, String> topics = Map.of("clicks", "web-clicks", "purchases", "orders", "shares", "referrals");
+        for (var table : topics.entrySet()) {
+            Map<String, String> options = catalog.getTable(new ObjectPath(sql.getCurrentDatabase(), table.getKey())).getOptions();
+            assertThat(options).as(table.getKey())
+                    .containsEntry("topic", table.getValue())
+                    .containsEntry("properties.bootstrap.servers", "broker-1:9093,broker-2:9093")
+                    .containsEntry("properties.security.protocol", "SASL_SSL")
+                    .containsEntry("properties.sasl.jaas.config", jaas)
+                    .containsEntry("scan.bounded.mode", "latest-offset");
+        }
+    }
+
+    /** A TIMESTAMP_LTZ as the client prints it, in the session's zone (UTC, set by the script). */
+    private static Instant printedInstant(String printed) {
+        return utc(LocalDateTime.parse(printed.replace(' ', 'T')));
     }
 
     private static Instant utc(LocalDateTime time) {

@@ -4,6 +4,7 @@ import io.customerpulse.time.Durations;
 
 import picocli.CommandLine;
 
+import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,6 +84,23 @@ public final class Converters {
                 throw new CommandLine.TypeConversionException("must be a number above 0, not " + value);
             }
             return x;
+        }
+    }
+
+    /** An exchange rate, the RATE of {@code --fx-rate CODE=RATE}: a decimal number above 0. */
+    public static final class ExchangeRate implements CommandLine.ITypeConverter<BigDecimal> {
+        @Override
+        public BigDecimal convert(String value) {
+            BigDecimal rate;
+            try {
+                rate = new BigDecimal(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a rate; give a decimal number (e.g. USD=7.10)");
+            }
+            if (rate.signum() <= 0) {
+                throw new CommandLine.TypeConversionException("must be a rate above 0, not " + value);
+            }
+            return rate;
         }
     }
 

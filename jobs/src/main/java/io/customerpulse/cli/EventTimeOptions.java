@@ -3,6 +3,7 @@ package io.customerpulse.cli;
 import io.customerpulse.events.CurrencyConverter;
 import io.customerpulse.events.EventValidator;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.math.BigDecimal;
@@ -38,6 +39,7 @@ public class EventTimeOptions {
     public String reportingCurrency;
 
     @Option(names = "--fx-rate", paramLabel = "<CODE=RATE>",
+            converter = {CommandLine.UseDefaultConverter.class, Converters.ExchangeRate.class},
             description = "Fixed conversion into the reporting currency, e.g. USD=7.10 (repeatable). Purchases in a currency without a rate are refused as unknown_currency.")
     public Map<String, BigDecimal> fxRates = new LinkedHashMap<>();
 

@@ -2,11 +2,13 @@ package io.customerpulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -73,5 +75,19 @@ class ConvertersTest {
                 .hasMessage("Invalid value for option '--parallelism': must be at least 1, not -1");
         assertThatThrownBy(() -> new CommandLine(new JobOptions()).parseArgs("--flush-interval", "PT-1S"))
                 .hasMessage("Invalid value for option '--flush-interval': 'PT-1S' is negative; give 0 or more (e.g. 5m)");
+    }
+
+    @Test
+    void anExchangeRateIsADecimalAboveZero() {
+        EventTimeOptions options = new EventTimeOptions();
+        new CommandLine(options).parseArgs("--fx-rate", "USD=7.10", "--fx-rate", "EUR=7.7");
+        assertThat(options.fxRates).containsExactly(entry("USD", new BigDecimal("7.10")), entry("EUR", new BigDecimal("7.7")));
+        assertThatThrownBy(() -> new CommandLine(new EventTimeOptions()).parseArgs("--fx-rate", "USD=abc"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("Invalid value for option '--fx-rate' (<CODE=RATE>): 'abc' is not a rate; give a decimal number (e.g. USD=7.10)");
+        for (String refused : new String[] {"0", "-7.10", "0.00"}) {
+            assertThatThrownBy(() -> new CommandLine(new EventTimeOptions()).parseArgs("--fx-rate", "USD=" + refused))
+                    .hasMessageEndingWith("must be a rate above 0, not " + refused);
+        }
     }
 }

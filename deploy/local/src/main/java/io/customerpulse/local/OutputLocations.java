@@ -1,8 +1,12 @@
 package io.customerpulse.local;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Checks, before a command starts its work, that the places an option names for its output can be
@@ -20,11 +24,26 @@ final class OutputLocations {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new IllegalArgumentException(option + " " + directory + " cannot be created: " + e, e);
+            throw new IllegalArgumentException(option + " " + directory + " cannot be created: " + why(directory, e), e);
         }
         if (!Files.isWritable(directory)) {
             throw new IllegalArgumentException(option + " " + directory + " is not writable");
         }
+    }
+
+    /** Why {@code directory} could not be made, in the file system's words, without a Java exception's name. */
+    static String why(Path directory, IOException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file is in its place";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "the file system there does not allow it";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            String reason = fs.getReason().toLowerCase(Locale.ROOT);
+            return directory.toString().equals(fs.getFile()) ? reason : reason + " (" + fs.getFile() + ")";
+        }
+        return e.getMessage();
     }
 
     /** Refuses {@code option}'s {@code file} if it is a directory, or if the directory it goes in cannot be made or written. */

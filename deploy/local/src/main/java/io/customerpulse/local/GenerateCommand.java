@@ -10,8 +10,13 @@ import io.customerpulse.history.HistoryWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -40,24 +45,68 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Include duplicates, out-of-order, late and poison records (as bad lines). Default: ${DEFAULT-VALUE}.")
     boolean noise;
 
+    PrintStream console = System.out;
+
     @Override
     public Integer call() throws Exception {
         OutputLocations.fileIn("--out", out);
         long from = start.toEpochMilli();
+        long until = from + Duration.ofDays(days).toMillis();
         NoisyTraffic traffic = new NoisyTraffic(new TrafficGenerator(seed, from, usersPerDay), seed,
                 noise ? NoisyTraffic.Noise.REALISTIC : NoisyTraffic.Noise.NONE);
+        // Written beside the file under another name and moved over it when complete: a run that
+        // fails or is stopped (Ctrl-C) leaves no half-written history, and the file it would have
+        // replaced stays as it was.
+        Path target = out.toAbsolutePath();
+        Path partial = target.resolveSibling(".partial-" + target.getFileName());
+        Thread removePartial = new Thread(() -> {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // the JVM is going down; nothing left to tell
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(removePartial);
+        long startedAt = System.currentTimeMillis();
+        long written;
+        try {
+            written = write(traffic, from, until, partial, startedAt);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+            try {
+                Runtime.getRuntime().removeShutdownHook(removePartial);
+            } catch (IllegalStateException shuttingDown) {
+                // stopped (Ctrl-C): the hook runs, or has run
+            }
+        }
+        console.printf("Wrote %,d records to %s in %s%n", written, target,
+                RunSummary.clock(Duration.ofMillis(System.currentTimeMillis() - startedAt)));
+        return 0;
+    }
+
+    /** The traffic up to {@code until} into {@code file}, with a progress line every two seconds; the records written. */
+    private long write(NoisyTraffic traffic, long from, long until, Path file, long startedAt) throws IOException {
         EventCodec codec = new EventCodec();
-        try (HistoryWriter writer = new HistoryWriter(out)) {
-            traffic.emitUntil(from + Duration.ofDays(days).toMillis(), Integer.MAX_VALUE, record -> {
+        long[] written = {0};
+        long[] nextProgress = {startedAt + 2000};
+        try (HistoryWriter writer = new HistoryWriter(file)) {
+            traffic.emitUntil(until, Integer.MAX_VALUE, record -> {
                 try {
                     writer.writeRaw(toLine(record, codec));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                written[0]++;
+                long now = System.currentTimeMillis();
+                if (now >= nextProgress[0]) {
+                    nextProgress[0] = now + 2000;
+                    double done = Math.min(1, Math.max(0, (record.eventTime() - from) / (double) (until - from)));
+                    RunSummary.progress(console, RunSummary.Stage.GENERATE, Duration.ofMillis(now - startedAt), written[0], done);
                 }
             });
         }
-        System.out.println("Wrote " + out.toAbsolutePath());
-        return 0;
+        return written[0];
     }
 
     /** A record as a history line: events as JSON, garbage as it is (a bad line). */

@@ -26,22 +26,27 @@ final class RunSummary {
 
     /** What a progress line counts, and what comes once all input is through. */
     enum Stage {
-        BACKFILL("read", "all input read, writing tables"),
-        REPLAY("published", "all handed to Kafka, waiting for its acknowledgements");
+        BACKFILL("events", "read", "of input", "all input read, writing tables"),
+        REPLAY("events", "published", "of input", "all handed to Kafka, waiting for its acknowledgements"),
+        GENERATE("records", "written", "of the days", "all written, closing the file");
 
+        final String unit;
         final String counted;
+        final String ofWhat;
         final String whenAllThrough;
 
-        Stage(String counted, String whenAllThrough) {
+        Stage(String unit, String counted, String ofWhat, String whenAllThrough) {
+            this.unit = unit;
             this.counted = counted;
+            this.ofWhat = ofWhat;
             this.whenAllThrough = whenAllThrough;
         }
     }
 
-    /** One progress line: events read (or published), rate, share of the input done and the time left. */
+    /** One progress line: events read (or published, or records written), rate, share of the input done and the time left. */
     static void progress(PrintStream out, Stage stage, Duration elapsed, long events, double fractionDone) {
         double rate = events / Math.max(0.001, elapsed.toMillis() / 1000.0);
-        String done = fractionDone < 0 ? "" : String.format(" | %5.1f%% of input", 100 * fractionDone);
+        String done = fractionDone < 0 ? "" : String.format(" | %5.1f%% %s", 100 * fractionDone, stage.ofWhat);
         String left = "";
         if (fractionDone > 0.01 && fractionDone < 1) {
             long leftMs = (long) (elapsed.toMillis() * (1 - fractionDone) / fractionDone);
@@ -49,7 +54,7 @@ final class RunSummary {
         } else if (fractionDone >= 1) {
             left = " | " + stage.whenAllThrough;
         }
-        out.printf("[%s] %,d events %s | %,.0f events/s%s%s%n", clock(elapsed), events, stage.counted, rate, done, left);
+        out.printf("[%s] %,d %s %s | %,.0f %s/s%s%s%n", clock(elapsed), events, stage.unit, stage.counted, rate, stage.unit, done, left);
     }
 
     static void summary(PrintStream out, String what, Duration wall, Map<String, Object> acc, String deadLetterPlace) {

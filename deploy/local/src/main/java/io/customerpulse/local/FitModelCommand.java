@@ -56,6 +56,14 @@ public final class FitModelCommand implements Callable<Integer> {
             }
             Instant at = asOf != null ? asOf : ModelStore.newestAsOf(target);
             List<BgNbdFitter.Customer> customers = ModelStore.customers(target, at, timeZone);
+            if (customers.isEmpty()) {
+                // A refusal (exit code 2) when --as-of chose an instant before every purchase; a failure
+                // (exit code 1) when the store holds no buyer yet, as when it holds no user.
+                if (asOf != null) {
+                    throw new IllegalArgumentException("No customer in user_retention had bought by --as-of " + at + ": nothing to fit");
+                }
+                throw new IllegalStateException("No customer in user_retention has bought yet: nothing to fit");
+            }
             out.printf("Fitting BG/NBD over %,d customers as of %s ...%n", customers.size(), at);
             long start = System.currentTimeMillis();
             BgNbdFitter.Fit fit = BgNbdFitter.fit(customers);

@@ -1,6 +1,7 @@
 package io.customerpulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.customerpulse.sink.JdbcTarget;
@@ -95,6 +96,16 @@ class CdnowBackfillAndFitTest {
             assertThat(rs.getDouble("log_likelihood")).isCloseTo(-14363.5, within(0.05));
             assertThat(rs.getInt("customers")).isEqualTo(2357);
         }
+
+        // The first purchases are on 1997-01-01: at the end of 1996 there is nobody to fit.
+        FitModelCommand tooEarly = new FitModelCommand();
+        tooEarly.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        new CommandLine(tooEarly).parseArgs("--jdbc-url", url, "--jdbc-user", LocalPostgres.APP_USER,
+                "--as-of", "1996-12-31T23:59:59Z");
+        tooEarly.jdbc.password = pg.appTarget().password();
+        assertThatThrownBy(tooEarly::call).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("No customer in user_retention had bought by --as-of 1996-12-31T23:59:59Z: nothing to fit");
+        assertThat(Tables.dump(db, "SELECT count(*) FROM model_params")).containsExactly("1");
     }
 
     private static double round2(double v) {

@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,12 +41,15 @@ import java.util.stream.Stream;
                 + ".pulse/logs/sql-client.log."})
 public final class SqlCommand implements Callable<Integer> {
     private static final String SQL_CLIENT_MAIN = "org.apache.flink.table.client.SqlClient";
+    /** What Flink's SQL client prints when a statement fails. */
+    private static final String STATEMENT_FAILED = "[ERROR] Could not execute SQL statement.";
 
     @Spec CommandSpec spec;
 
     @Option(names = {"-f", "--file"}, paramLabel = "<file>",
             description = "Run the statements of this file and exit instead of opening the prompt (the client's -f: "
-                    + "queries need SET 'sql-client.execution.result-mode' = 'tableau';).")
+                    + "queries need SET 'sql-client.execution.result-mode' = 'tableau';). A statement that fails ends "
+                    + "the run with exit code 1.")
     Path file;
 
     @Option(names = "--bounded",
@@ -57,8 +64,9 @@ public final class SqlCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka = new KafkaOptions();
 
-    /** Where the client's output goes: the terminal it shares with the launcher, or a file (tests). */
-    ProcessBuilder.Redirect output = ProcessBuilder.Redirect.INHERIT;
+    /** Where what the client prints for a --file goes (at the prompt it has the terminal itself). */
+    PrintStream out = System.out;
+    PrintStream err = System.err;
 
     @Override
     public Integer call() throws Exception {
@@ -87,13 +95,13 @@ public final class SqlCommand implements Callable<Integer> {
             Path tables = session.resolve("tables.sql");
             Files.writeString(tables, String.join(";\n\n",
                     FlinkSqlScript.topicTables(bootstrap, kafka.topics(), bounded, clientProperties)) + ";\n");
-            ProcessBuilder client = new ProcessBuilder(command(cluster, tables))
-                    .redirectInput(output == ProcessBuilder.Redirect.INHERIT
-                            ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(output)
-                    .redirectErrorStream(true);
+            ProcessBuilder client = new ProcessBuilder(command(cluster, tables));
             client.environment().put("FLINK_CONF_DIR", session.toString());
-            return runInForeground(client);
+            if (file == null) {
+                return runInForeground(client.inheritIO(), null);
+            }
+            client.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).redirectErrorStream(true);
+            return runInForeground(client, this::copyOutputOfFile);
         } finally {
             try (Stream<Path> files = Files.list(session)) {
                 for (Path f : files.toList()) {
@@ -124,27 +132,58 @@ public final class SqlCommand implements Callable<Integer> {
         command.addAll(List.of("-cp", cluster.flinkClasspath() + ":" + cluster.sqlClientClasspath(), SQL_CLIENT_MAIN,
                 "embedded", "-j", FlinkClient.jobJar(repository).toString(), "-i", tables.toString()));
         if (file != null) {
+            // No terminal to drive: say so, rather than have jline warn that it found none.
+            command.add(command.indexOf(SQL_CLIENT_MAIN), "-Dorg.jline.terminal.dumb=true");
             command.addAll(List.of("-f", file.toAbsolutePath().toString()));
         }
         return command;
     }
 
     /**
-     * Runs the client and waits for it. Ctrl-C at the terminal reaches both processes: the client
-     * cancels its running query with it, and the launcher ignores it meanwhile rather than exit and
-     * leave the client behind at the terminal.
+     * Copies what the client prints for a --file and returns the launcher's exit code. Flink's
+     * client stops at the first statement that fails but still exits with 0: a report run by a
+     * scheduler would pass unnoticed, so a failed statement makes it 1 here.
      */
-    private static int runInForeground(ProcessBuilder client) throws IOException, InterruptedException {
+    private int copyOutputOfFile(Process client) throws IOException {
+        boolean failed = false;
+        try (BufferedReader printed = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = printed.readLine()) != null) {
+                out.println(line);
+                failed |= line.contains(STATEMENT_FAILED);
+            }
+        }
+        out.flush();
+        if (failed) {
+            err.println("pulse sql: a statement of " + file + " failed (the [ERROR] above); the statements after it did not run");
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Runs the client and waits for it; {@code output}, when given, reads what it prints and says
+     * the exit code if the client's own is 0. Ctrl-C at the terminal reaches both processes: the
+     * client cancels its running query with it, and the launcher ignores it meanwhile rather than
+     * exit and leave the client behind at the terminal.
+     */
+    private static int runInForeground(ProcessBuilder client, ClientOutput output) throws IOException, InterruptedException {
         Process process = client.start();
         Signal interrupt = new Signal("INT");
         SignalHandler before = Signal.handle(interrupt, ignored -> { });
         try {
-            return process.waitFor();
+            int read = output == null ? 0 : output.read(process);
+            int exitCode = process.waitFor();
+            return exitCode != 0 ? exitCode : read;
         } finally {
             Signal.handle(interrupt, before);
             if (process.isAlive()) { // the launcher was interrupted: leave no client behind
                 process.destroyForcibly();
             }
         }
+    }
+
+    private interface ClientOutput {
+        int read(Process client) throws IOException;
     }
 }

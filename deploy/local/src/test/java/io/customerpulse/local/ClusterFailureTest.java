@@ -322,11 +322,11 @@ class ClusterFailureTest {
                 SET 'execution.runtime-mode' = 'batch';
                 SELECT COUNT(*) AS purchases, SUM(amount) AS revenue FROM purchases;
                 """);
-        Path printed = run.resolve("sql-client.out");
         SqlCommand sql = new SqlCommand();
-        sql.output = ProcessBuilder.Redirect.to(printed.toFile());
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        sql.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         int exitCode = new CommandLine(sql).execute("--on-cluster", "--bounded", "--file", report.toString());
-        String output = Files.readString(printed);
+        String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).as(output).isZero();
         assertThat(TableauTables.in(output)).as(output)
                 .containsExactly(List.of(Map.of("purchases", Long.toString(purchases), "revenue", revenue.toPlainString())));

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,19 +186,9 @@ class FlinkSqlTablesTest {
         // distribution's classpath with the job jar and the tables of tables.sql, bounded so that
         // the queries end; the client prints each query's changelog.
         Path report = SQL.resolve("per_user_aggregates.sql");
-        Path printed = dir.resolve("client.out");
-        SqlCommand command = new SqlCommand();
-        command.output = ProcessBuilder.Redirect.to(printed.toFile());
-        System.setProperty("pulse.run", dir.resolve("run").toString());
-        int exitCode;
-        try {
-            exitCode = new CommandLine(command).execute("--bootstrap-servers", kafka.bootstrapServers(), "--bounded",
-                    "--file", report.toString());
-        } finally {
-            System.clearProperty("pulse.run");
-        }
-        String output = Files.readString(printed);
-        assertThat(exitCode).as(output).isZero();
+        SqlRun run = sqlClient(dir, report);
+        String output = run.printed();
+        assertThat(run.exitCode()).as(output).isZero();
         assertThat(output).doesNotContain("[ERROR]");
         assertThat(dir.resolve("run").resolve("sql")).as("the session's files, removed at its end").isEmptyDirectory();
 
@@ -242,6 +234,41 @@ class FlinkSqlTablesTest {
                     .containsEntry("properties.security.protocol", "SASL_SSL")
                     .containsEntry("properties.sasl.jaas.config", jaas)
                     .containsEntry("scan.bounded.mode", "latest-offset");
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aStatementThatFailsInAFileMakesTheRunFailWhereFlinksClientWouldExitWithZero(@TempDir Path dir) throws Exception {
+        Path report = Files.writeString(dir.resolve("report.sql"), """
+                SET 'sql-client.execution.result-mode' = 'tableau';
+                SELECT COUNT(*) AS clickz FROM clickz;
+                SELECT COUNT(*) AS never_run FROM clicks;
+                """);
+        SqlRun run = sqlClient(dir, report);
+        assertThat(run.exitCode()).as(run.printed()).isEqualTo(1);
+        assertThat(run.printed()).contains("[ERROR] Could not execute SQL statement.", "Object 'clickz' not found")
+                .doesNotContain("never_run |").doesNotContain("terminal");
+        assertThat(run.err()).isEqualTo("pulse sql: a statement of " + report
+                + " failed (the [ERROR] above); the statements after it did not run\n");
+    }
+
+    record SqlRun(int exitCode, String printed, String err) {}
+
+    /** {@code ./pulse sql --bounded --file <file>} over the test's broker, with a run directory in {@code dir}. */
+    private static SqlRun sqlClient(Path dir, Path file) {
+        SqlCommand command = new SqlCommand();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        System.setProperty("pulse.run", dir.resolve("run").toString());
+        try {
+            int exitCode = new CommandLine(command).execute("--bootstrap-servers", kafka.bootstrapServers(), "--bounded",
+                    "--file", file.toString());
+            return new SqlRun(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("pulse.run");
         }
     }
 

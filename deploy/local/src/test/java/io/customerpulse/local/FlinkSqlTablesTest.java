@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import picocli.CommandLine;
 
@@ -179,13 +181,16 @@ class FlinkSqlTablesTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} mode")
+    @ValueSource(strings = {"streaming", "batch"})
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a query that does not end would keep the client waiting
-    void perUserAggregatesThroughFlinksSqlClientEqualABruteForceCount(@TempDir Path dir) throws Exception {
+    void perUserAggregatesThroughFlinksSqlClientEqualABruteForceCount(String mode, @TempDir Path dir) throws Exception {
         // per_user_aggregates.sql as an analyst runs it: ./pulse sql starts Flink's SQL client on a
         // distribution's classpath with the job jar and the tables of tables.sql, bounded so that
-        // the queries end; the client prints each query's changelog.
-        Path report = SQL.resolve("per_user_aggregates.sql");
+        // the queries end. In streaming mode the client prints each query's changelog, in batch
+        // mode its final rows.
+        Path report = Files.writeString(dir.resolve("report.sql"), "SET 'execution.runtime-mode' = '" + mode + "';\n"
+                + Files.readString(SQL.resolve("per_user_aggregates.sql")));
         SqlRun run = sqlClient(dir, report);
         String output = run.printed();
         assertThat(run.exitCode()).as(output).isZero();
@@ -195,14 +200,14 @@ class FlinkSqlTablesTest {
         List<List<Map<String, String>>> results = TableauTables.in(output);
         assertThat(results).as(output).hasSize(2);
         Map<String, UserTotals> perUser = new HashMap<>();
-        for (Map<String, String> row : TableauTables.applied(results.get(0))) {
+        for (Map<String, String> row : finalRows(results.get(0))) {
             perUser.put(row.get("user_id"), new UserTotals(Long.parseLong(row.get("clicks")),
                     Long.parseLong(row.get("shares")), Long.parseLong(row.get("purchases")),
                     new BigDecimal(row.get("revenue")), printedInstant(row.get("first_seen_at")),
                     printedInstant(row.get("last_active_at")), Long.parseLong(row.get("active_days"))));
         }
         Map<UserDay, DayTotals> perDay = new HashMap<>();
-        for (Map<String, String> row : TableauTables.applied(results.get(1))) {
+        for (Map<String, String> row : finalRows(results.get(1))) {
             perDay.put(new UserDay(row.get("user_id"), LocalDate.parse(row.get("day"))),
                     new DayTotals(Long.parseLong(row.get("clicks")), Long.parseLong(row.get("shares")),
                             Long.parseLong(row.get("purchases")), new BigDecimal(row.get("revenue"))));
@@ -251,6 +256,11 @@ class FlinkSqlTablesTest {
                 .doesNotContain("never_run |").doesNotContain("terminal");
         assertThat(run.err()).isEqualTo("pulse sql: a statement of " + report
                 + " failed (the [ERROR] above); the statements after it did not run\n");
+    }
+
+    /** A printed result's rows: a streaming query's changelog applied, a batch query's as they are. */
+    private static List<Map<String, String>> finalRows(List<Map<String, String>> printed) {
+        return !printed.isEmpty() && printed.get(0).containsKey("op") ? TableauTables.applied(printed) : printed;
     }
 
     record SqlRun(int exitCode, String printed, String err) {}

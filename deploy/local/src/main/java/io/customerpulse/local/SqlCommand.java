@@ -2,6 +2,8 @@ package io.customerpulse.local;
 
 import io.customerpulse.cli.KafkaOptions;
 
+import org.apache.flink.util.FileUtils;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code ./pulse sql}: Flink's own SQL client ({@code sql-client.sh}'s class) with the event
@@ -103,12 +104,7 @@ public final class SqlCommand implements Callable<Integer> {
             client.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).redirectErrorStream(true);
             return runInForeground(client, this::copyOutputOfFile);
         } finally {
-            try (Stream<Path> files = Files.list(session)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(session);
+            FileUtils.deleteDirectory(session.toFile());
         }
     }
 

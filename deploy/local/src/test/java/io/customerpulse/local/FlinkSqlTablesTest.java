@@ -196,6 +196,8 @@ class FlinkSqlTablesTest {
         assertThat(run.exitCode()).as(output).isZero();
         assertThat(output).doesNotContain("[ERROR]");
         assertThat(dir.resolve("run").resolve("sql")).as("the session's files, removed at its end").isEmptyDirectory();
+        assertThat(dir.resolve("run").resolve("logs").resolve("sql-client.log")).as("the client's log").content()
+                .contains("org.apache.flink.table.client");
 
         List<List<Map<String, String>>> results = TableauTables.in(output);
         assertThat(results).as(output).hasSize(2);

@@ -85,6 +85,10 @@ public final class BackfillCommand extends BackfillJob {
         // a dead-letter directory only at the end, after every table was written.
         if (spillDirectory != null) {
             OutputLocations.directory("--spill-dir", spillDirectory);
+            SpillRoom.check("--spill-dir", spillDirectory);
+        } else {
+            SpillRoom.check("The spill directory (--spill-dir, default the system's temporary directory)",
+                    Path.of(System.getProperty("java.io.tmpdir")));
         }
         if (deadLetters != null) {
             OutputLocations.directory("--dead-letters", deadLetters);

@@ -358,8 +358,6 @@ final class LocalCluster {
                 "FLINK_REST_PORT", Integer.toString(ports.flinkRest()),
                 "PROMETHEUS_PORTS", ports.prometheusFirst() + "-" + ports.prometheusLast(),
                 "JAVA17_OPTS", String.join(" ", javaModuleOptions()))));
-        Files.copy(repository.resolve("deploy/local/log4j-cluster.properties"), conf.resolve("log4j.properties"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     static String render(Path template, Map<String, String> values) throws IOException {
@@ -371,8 +369,16 @@ final class LocalCluster {
     }
 
     List<String> loggingOptions(String name) {
-        String config = flinkConfDirectory().resolve("log4j.properties").toUri().toString();
-        return List.of("-Dlog.file=" + logDirectory().resolve(name + ".log"),
+        return loggingOptions(logDirectory().resolve(name + ".log"));
+    }
+
+    /**
+     * A Flink JVM's logging into {@code logFile} only, as the cluster's processes log: the cluster's
+     * own and its clients (flink run, the SQL client), which also run without a started cluster.
+     */
+    List<String> loggingOptions(Path logFile) {
+        String config = repository.resolve("deploy/local/log4j-cluster.properties").toUri().toString();
+        return List.of("-Dlog.file=" + logFile.toAbsolutePath(),
                 "-Dlog4j.configuration=" + config, "-Dlog4j.configurationFile=" + config);
     }
 

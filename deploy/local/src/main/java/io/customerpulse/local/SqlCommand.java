@@ -120,13 +120,10 @@ public final class SqlCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>();
         command.add(LocalCluster.java());
         command.addAll(cluster.javaModuleOptions());
-        Path repository = PulseHome.repository();
-        Path logConfig = repository.resolve("deploy/local/log4j-cluster.properties");
         Path logs = Path.of(System.getProperty("pulse.logs", PulseHome.runDirectory().resolve("logs").toString()));
-        command.add("-Dlog.file=" + logs.resolve("sql-client.log").toAbsolutePath());
-        command.add("-Dlog4j.configurationFile=" + logConfig.toUri());
+        command.addAll(cluster.loggingOptions(logs.resolve("sql-client.log")));
         command.addAll(List.of("-cp", cluster.flinkClasspath() + ":" + cluster.sqlClientClasspath(), SQL_CLIENT_MAIN,
-                "embedded", "-j", FlinkClient.jobJar(repository).toString(), "-i", tables.toString()));
+                "embedded", "-j", FlinkClient.jobJar(PulseHome.repository()).toString(), "-i", tables.toString()));
         if (file != null) {
             // No terminal to drive: say so, rather than have jline warn that it found none.
             command.add(command.indexOf(SQL_CLIENT_MAIN), "-Dorg.jline.terminal.dumb=true");

@@ -135,7 +135,7 @@ public final class BackfillCommand extends BackfillJob {
         var result = client.getJobExecutionResult();
         while (!result.isDone()) {
             try {
-                result.get(2, TimeUnit.SECONDS);
+                result.get(RunSummary.PROGRESS_EVERY_MS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException stillRunning) {
                 Map<String, Object> acc = client.getAccumulators().get(10, TimeUnit.SECONDS);
                 double done = totalBytes > 0 ? Math.min(1.0, read.bytes().get() / (double) totalBytes) : -1;

@@ -89,7 +89,7 @@ public final class GenerateCommand implements Callable<Integer> {
     private long write(NoisyTraffic traffic, long from, long until, Path file, long startedAt) throws IOException {
         EventCodec codec = new EventCodec();
         long[] written = {0};
-        long[] nextProgress = {startedAt + 2000};
+        long[] nextProgress = {startedAt + RunSummary.PROGRESS_EVERY_MS};
         try (HistoryWriter writer = new HistoryWriter(file)) {
             traffic.emitUntil(until, Integer.MAX_VALUE, record -> {
                 try {
@@ -100,7 +100,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 written[0]++;
                 long now = System.currentTimeMillis();
                 if (now >= nextProgress[0]) {
-                    nextProgress[0] = now + 2000;
+                    nextProgress[0] = now + RunSummary.PROGRESS_EVERY_MS;
                     double done = Math.min(1, Math.max(0, (record.eventTime() - from) / (double) (until - from)));
                     RunSummary.progress(console, RunSummary.Stage.GENERATE, Duration.ofMillis(now - startedAt), written[0], done);
                 }

@@ -147,7 +147,7 @@ public final class ReplayCommand implements Callable<Integer> {
         long published = 0;
         long firstEventTime = Long.MIN_VALUE;
         long publishStart = System.currentTimeMillis();
-        long nextProgress = publishStart + 2000;
+        long nextProgress = publishStart + RunSummary.PROGRESS_EVERY_MS;
         try (EventPublisher publisher = new EventPublisher(bootstrap, kafka.topics(), kafka.clientProperties())) {
             while (sorted.hasNext()) {
                 PulseEvent e = sorted.next();
@@ -165,7 +165,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 published++;
                 long now = System.currentTimeMillis();
                 if (now >= nextProgress) {
-                    nextProgress = now + 2000;
+                    nextProgress = now + RunSummary.PROGRESS_EVERY_MS;
                     RunSummary.progress(out, RunSummary.Stage.REPLAY, Duration.ofMillis(now - start), published, published / (double) total);
                 }
             }

@@ -43,6 +43,9 @@ final class RunSummary {
         }
     }
 
+    /** How often a long run prints its progress line. */
+    static final long PROGRESS_EVERY_MS = 2_000;
+
     /** One progress line: events read (or published, or records written), rate, share of the input done and the time left. */
     static void progress(PrintStream out, Stage stage, Duration elapsed, long events, double fractionDone) {
         double rate = events / Math.max(0.001, elapsed.toMillis() / 1000.0);

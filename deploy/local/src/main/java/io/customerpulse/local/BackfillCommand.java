@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
             "The same events give the same tables as live processing; input need not be sorted.",
             "Without --jdbc-url it writes to the local cluster's PostgreSQL while `./pulse cluster start` runs it, else to "
                 + "the local embedded PostgreSQL (.pulse/postgres). The password comes from PULSE_JDBC_PASSWORD."})
-public final class BackfillCommand extends BackfillJob {
+public class BackfillCommand extends BackfillJob {
     /**
      * The least sort memory a slot may have. Flink's sorter refuses to start with fewer than 12
      * pages of 32 KB; a backfill's stages sort one keyed input each, and 1 MB leaves it room.
@@ -112,13 +112,7 @@ public final class BackfillCommand extends BackfillJob {
                 deadLetters = PulseHome.runDirectory().resolve("backfill").resolve(
                         "dead-letters-" + java.time.Instant.now().toString().replace(':', '-'));
             }
-            progressRun = "backfill-" + System.nanoTime();
-            HistoryProgress.Counters read = HistoryProgress.start(progressRun);
-            try {
-                runWithProgress(totalBytes, read);
-            } finally {
-                HistoryProgress.finish(progressRun);
-            }
+            runWithProgress(totalBytes);
         } finally {
             if (store != null) {
                 store.close();
@@ -127,27 +121,43 @@ public final class BackfillCommand extends BackfillJob {
         return 0;
     }
 
-    private void runWithProgress(long totalBytes, HistoryProgress.Counters read) throws Exception {
+    /** The job to its end, run again if Flink's hybrid-shuffle race failed it; then the summary. */
+    private void runWithProgress(long totalBytes) throws Exception {
         long start = System.currentTimeMillis();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(inProcessConfiguration());
-        prepare(env);
-        JobClient client = env.executeAsync(JOB_NAME);
-        var result = client.getJobExecutionResult();
-        while (!result.isDone()) {
-            try {
-                result.get(RunSummary.PROGRESS_EVERY_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException stillRunning) {
-                Map<String, Object> acc = client.getAccumulators().get(10, TimeUnit.SECONDS);
-                double done = totalBytes > 0 ? Math.min(1.0, read.bytes().get() / (double) totalBytes) : -1;
-                // Files read in this process count their records at once; a Kafka range only
-                // through the accumulators, which arrive with the task heartbeats.
-                long records = Math.max(read.records().get(), RunSummary.get(acc, IngestRouter.RECORDS_READ));
-                RunSummary.progress(out, RunSummary.Stage.BACKFILL, Duration.ofMillis(System.currentTimeMillis() - start), records, done);
-            }
-        }
-        JobExecutionResult finished = result.get();
+        DirectorySnapshot deadLettersBefore = DirectorySnapshot.of(deadLetterDirectory());
+        // A repeated run writes the same rows again (upserts) and its own dead-letter files: the
+        // failed run's are removed so that each bad record is listed once.
+        JobExecutionResult finished = HybridShuffleRace.retry(() -> runJob(totalBytes, start),
+                deadLettersBefore::removeAddedSince, out);
         RunSummary.summary(out, "Backfill", Duration.ofMillis(System.currentTimeMillis() - start),
                 finished.getAllAccumulatorResults(), deadLetterDirectory().toString());
+    }
+
+    /** One run of the backfill job on a new in-process Flink, with a progress line every two seconds. */
+    JobExecutionResult runJob(long totalBytes, long start) throws Exception {
+        progressRun = "backfill-" + System.nanoTime();
+        HistoryProgress.Counters read = HistoryProgress.start(progressRun);
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(inProcessConfiguration());
+            prepare(env);
+            JobClient client = env.executeAsync(JOB_NAME);
+            var result = client.getJobExecutionResult();
+            while (!result.isDone()) {
+                try {
+                    result.get(RunSummary.PROGRESS_EVERY_MS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillRunning) {
+                    Map<String, Object> acc = client.getAccumulators().get(10, TimeUnit.SECONDS);
+                    double done = totalBytes > 0 ? Math.min(1.0, read.bytes().get() / (double) totalBytes) : -1;
+                    // Files read in this process count their records at once; a Kafka range only
+                    // through the accumulators, which arrive with the task heartbeats.
+                    long records = Math.max(read.records().get(), RunSummary.get(acc, IngestRouter.RECORDS_READ));
+                    RunSummary.progress(out, RunSummary.Stage.BACKFILL, Duration.ofMillis(System.currentTimeMillis() - start), records, done);
+                }
+            }
+            return result.get();
+        } finally {
+            HistoryProgress.finish(progressRun);
+        }
     }
 
     /** The inputs resolved, for tests. */

@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
  * dataflow from decoded events to its tables.
  */
 public abstract class PulseJob implements Callable<Integer> {
-    @Mixin public KafkaOptions kafka = new KafkaOptions();
+    @Mixin public LiveKafkaOptions kafka = new LiveKafkaOptions();
     @Mixin public JdbcOptions jdbc = new JdbcOptions();
     @Mixin public EventTimeOptions eventTime = new EventTimeOptions();
     @Mixin public LiveClockOptions clock = new LiveClockOptions();

@@ -3,7 +3,6 @@ package io.customerpulse.local;
 import io.customerpulse.cli.Converters;
 import io.customerpulse.backfill.DeadLetterJsonEncoder;
 import io.customerpulse.backfill.HistoryFiles;
-import io.customerpulse.cli.KafkaOptions;
 import io.customerpulse.events.PulseEvent;
 import io.customerpulse.generator.EventPublisher;
 import io.customerpulse.history.EventSorter;
@@ -13,9 +12,7 @@ import io.customerpulse.ingest.IngestRecord;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
@@ -40,11 +37,8 @@ import java.util.concurrent.Callable;
         description = {"Publishes history files into the Kafka topics in the producers' wire format, in event-time order.",
             "Lines that cannot be read are skipped, counted by reason and written to a dead-letter file; "
                 + "events the jobs would refuse (negative amounts, ...) are published: the jobs dead-letter them.",
-            "Without --bootstrap-servers it publishes to the local cluster's Kafka (./pulse cluster start), not to the "
-                + "default the option's help gives."})
+            "Without --bootstrap-servers it publishes to the local cluster's Kafka (./pulse cluster start)."})
 public final class ReplayCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
     @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file-or-dir>",
             description = "History files or directories (*.jsonl, *.jsonl.gz, *.avro).")
     List<Path> inputs;
@@ -61,7 +55,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Where lines that cannot be read go (JSON lines). Default: .pulse/replay/dead-letters-<time>.jsonl.")
     Path deadLetters;
 
-    @Mixin KafkaOptions kafka = new KafkaOptions();
+    @Mixin LocalKafkaOptions kafka = new LocalKafkaOptions();
 
     PrintStream out = System.out;
 
@@ -80,8 +74,7 @@ public final class ReplayCommand implements Callable<Integer> {
             OutputLocations.fileIn("--dead-letters", deadLetters);
         }
         List<Path> files = HistoryFiles.resolve(inputs);
-        String bootstrap = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")
-                ? kafka.bootstrapServers : LocalCluster.current().runningKafka();
+        String bootstrap = kafka.bootstrapServers(LocalCluster.current());
         KafkaPreflight.check(bootstrap, kafka.clientProperties(), kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
         if (deadLetters == null) {
             deadLetters = PulseHome.runDirectory().resolve("replay")

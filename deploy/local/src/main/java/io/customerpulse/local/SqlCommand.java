@@ -1,14 +1,11 @@
 package io.customerpulse.local;
 
-import io.customerpulse.cli.KafkaOptions;
 
 import org.apache.flink.util.FileUtils;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -45,8 +42,6 @@ public final class SqlCommand implements Callable<Integer> {
     /** What Flink's SQL client prints when a statement fails. */
     private static final String STATEMENT_FAILED = "[ERROR] Could not execute SQL statement.";
 
-    @Spec CommandSpec spec;
-
     @Option(names = {"-f", "--file"}, paramLabel = "<file>",
             description = "Run the statements of this file and exit instead of opening the prompt (the client's -f: "
                     + "queries need SET 'sql-client.execution.result-mode' = 'tableau';). A statement that fails ends "
@@ -63,7 +58,7 @@ public final class SqlCommand implements Callable<Integer> {
                     + "in the client's own process.")
     boolean onCluster;
 
-    @Mixin KafkaOptions kafka = new KafkaOptions();
+    @Mixin LocalKafkaOptions kafka = new LocalKafkaOptions();
 
     /** Where what the client prints for a --file goes (at the prompt it has the terminal itself). */
     PrintStream out = System.out;
@@ -75,8 +70,7 @@ public final class SqlCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--file " + file + " cannot be read");
         }
         LocalCluster cluster = LocalCluster.current();
-        String bootstrap = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")
-                ? kafka.bootstrapServers : cluster.runningKafka();
+        String bootstrap = kafka.bootstrapServers(cluster);
         Properties clientProperties = kafka.clientProperties();
         KafkaPreflight.check(bootstrap, clientProperties, kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
         if (onCluster && !FlinkRest.answers(cluster.restAddress())) {

@@ -58,6 +58,30 @@ class PulseCliTest {
     }
 
     @Test
+    void eachCommandOffersTheKafkaOptionsItUsesWithTheDefaultItApplies() {
+        Map<String, CommandLine> commands = PulseCli.commandLine().getSubcommands();
+        for (String command : List.of("replay", "sql")) {
+            // Without --bootstrap-servers these use the local cluster's broker, and they write no dead-letter topic.
+            String help = helpOf(commands.get(command));
+            assertThat(help).as(command).contains("--bootstrap-servers", "Default: the local cluster's broker", "--clicks-topic",
+                    "--kafka-properties").doesNotContain("localhost:9092", "--dead-letter-topic");
+        }
+        // A backfill writes its dead letters to files, and reads a range of the topics from a broker on this machine by default.
+        assertThat(helpOf(commands.get("backfill")))
+                .contains("--bootstrap-servers", "Default: localhost:9092").doesNotContain("--dead-letter-topic");
+        for (CommandLine job : List.of(new CommandLine(new io.customerpulse.retention.RetentionJob()),
+                new CommandLine(new io.customerpulse.reach.ReachJob()))) {
+            assertThat(helpOf(job)).as(job.getCommandName())
+                    .contains("--bootstrap-servers", "Default: localhost:9092", "--dead-letter-topic", "Default: pulse-dead-letters");
+        }
+    }
+
+    /** A command's --help, its lines joined where picocli wrapped them. */
+    private static String helpOf(CommandLine command) {
+        return command.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+    }
+
+    @Test
     void aMistakeOnTheCommandLineIsSaidWithWhereHelpIsNotWithTheWholeHelp() {
         Run run = run("backfill", "--as-off", "2025-01-01T00:00:00Z");
         assertThat(run.exitCode()).isEqualTo(2);

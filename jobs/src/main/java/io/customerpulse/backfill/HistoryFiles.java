@@ -2,6 +2,8 @@ package io.customerpulse.backfill;
 
 import io.customerpulse.history.HistoryFormat;
 
+import org.apache.avro.file.DataFileConstants;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /** The history files named on a command line: files as given, directories searched recursively. */
 public final class HistoryFiles {
@@ -45,8 +48,8 @@ public final class HistoryFiles {
         return files;
     }
 
-    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
-    private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
+    /** gzip's first two bytes, as the JDK's reader checks them (the header's magic, little-endian). */
+    private static final byte[] GZIP_MAGIC = {(byte) GZIPInputStream.GZIP_MAGIC, (byte) (GZIPInputStream.GZIP_MAGIC >> 8)};
 
     /**
      * A file named as gzip or Avro whose first bytes say otherwise is refused, by name, before
@@ -54,7 +57,7 @@ public final class HistoryFiles {
      */
     private static void checkFirstBytes(Path file) {
         HistoryFormat format = HistoryFormat.of(file.getFileName().toString());
-        byte[] magic = format == HistoryFormat.AVRO ? AVRO_MAGIC : format.gzip() ? GZIP_MAGIC : null;
+        byte[] magic = format == HistoryFormat.AVRO ? DataFileConstants.MAGIC : format.gzip() ? GZIP_MAGIC : null;
         if (magic == null) {
             return;
         }

@@ -34,6 +34,14 @@ class HistoryFilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(notGzip + " is not gzip-compressed, as its name says");
 
+        Path avro = dir.resolve("real.avro");
+        org.apache.avro.Schema schema = org.apache.avro.SchemaBuilder.record("R").fields().requiredString("s").endRecord();
+        try (var writer = new org.apache.avro.file.DataFileWriter<org.apache.avro.generic.GenericRecord>(
+                new org.apache.avro.generic.GenericDatumWriter<>(schema))) {
+            writer.create(schema, avro.toFile());
+        }
+        assertThat(HistoryFiles.resolve(List.of(avro))).as("a real Avro data file").containsExactly(avro);
+
         Path empty = Files.writeString(dir.resolve("empty.avro"), "");
         assertThatThrownBy(() -> HistoryFiles.resolve(List.of(empty)))
                 .hasMessage(empty + " is not an Avro data file, as its name says");

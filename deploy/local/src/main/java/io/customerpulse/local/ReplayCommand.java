@@ -10,6 +10,7 @@ import io.customerpulse.history.HistoryFormat;
 import io.customerpulse.history.HistoryReader;
 import io.customerpulse.ingest.IngestRecord;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,9 +44,24 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "History files or directories (*.jsonl, *.jsonl.gz, *.avro).")
     List<Path> inputs;
 
-    @Option(names = "--speed", defaultValue = "max", paramLabel = "max|<factor>",
+    @Option(names = "--speed", defaultValue = "max", paramLabel = "max|<factor>", converter = Speed.class,
             description = "max: as fast as possible; a number: that many seconds of event time per second (3600 = an hour a second). Default: ${DEFAULT-VALUE}.")
-    String speed;
+    double speed;
+
+    /** --speed: max (infinitely many seconds of event time a second) or a finite factor above 0. */
+    static final class Speed implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            if (value.strip().equalsIgnoreCase("max")) {
+                return Double.POSITIVE_INFINITY;
+            }
+            try {
+                return new Converters.AboveZero().convert(value);
+            } catch (CommandLine.TypeConversionException notAFactor) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is neither max nor a number above 0 (e.g. 3600)");
+            }
+        }
+    }
 
     @Option(names = "--sort-run", defaultValue = "1000000", converter = Converters.AtLeastOne.class,
             description = "Events sorted in memory at a time; larger inputs are sorted through temporary files. Default: ${DEFAULT-VALUE}.")
@@ -61,15 +77,6 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double factor;
-        try {
-            factor = speed.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : Double.parseDouble(speed);
-        } catch (NumberFormatException e) {
-            factor = Double.NaN;
-        }
-        if (!(factor > 0)) {
-            throw new IllegalArgumentException("--speed must be max or a positive number, got " + speed);
-        }
         if (deadLetters != null) {
             OutputLocations.fileIn("--dead-letters", deadLetters);
         }
@@ -85,8 +92,8 @@ public final class ReplayCommand implements Callable<Integer> {
         try (EventSorter sorter = new EventSorter(sortRun, PulseHome.runDirectory().resolve("replay").resolve("sort"))) {
             long read = readAll(files, sorter, skipped);
             out.printf("Read %,d records from %d file(s); publishing %,d events to %s%s%n", read, files.size(),
-                    sorter.size(), bootstrap, factor == Double.POSITIVE_INFINITY ? "" : " at " + speed + "x real time");
-            long published = publish(sorter.size(), sorter.sorted(), bootstrap, factor, start);
+                    sorter.size(), bootstrap, speed == Double.POSITIVE_INFINITY ? "" : " at " + java.math.BigDecimal.valueOf(speed).stripTrailingZeros().toPlainString() + "x real time");
+            long published = publish(sorter.size(), sorter.sorted(), bootstrap, speed, start);
             Duration wall = Duration.ofMillis(System.currentTimeMillis() - start);
             out.println();
             out.printf("Replay finished in %s: %,d records read, %,d events published, %,.0f events/s%n",

@@ -160,8 +160,17 @@ class PulseCliTest {
     @Test
     void aReplaysSpeedIsRefusedInItsOwnWords() throws Exception {
         Path history = Files.writeString(dir.resolve("history.jsonl"), "");
-        assertThat(run("replay", "--input", history.toString(), "--speed", "fast").err().strip())
-                .isEqualTo("pulse replay: --speed must be max or a positive number, got fast");
+        for (String speed : List.of("fast", "0", "-2", "Infinity")) {
+            Run run = run("replay", "--input", history.toString(), "--speed", speed);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err().lines().findFirst())
+                    .hasValue("Invalid value for option '--speed': '" + speed + "' is neither max nor a number above 0 (e.g. 3600)");
+        }
+        CommandLine line = PulseCli.commandLine();
+        line.parseArgs("replay", "--input", history.toString(), "--speed", "MAX");
+        assertThat(line.getSubcommands().get("replay").<ReplayCommand>getCommand().speed).isInfinite();
+        line.parseArgs("replay", "--input", history.toString(), "--speed", "0.5");
+        assertThat(line.getSubcommands().get("replay").<ReplayCommand>getCommand().speed).isEqualTo(0.5);
     }
 
     @Test

@@ -83,13 +83,12 @@ public class BackfillCommand extends BackfillJob {
         checkSelection(); // before the embedded PostgreSQL starts
         // Refused here in one line rather than by Flink: a spill directory at the cluster's start,
         // a dead-letter directory only at the end, after every table was written.
+        String spillWhat = spillDirectory != null ? "--spill-dir" : "the spill directory (--spill-dir, default the system's temporary directory)";
+        Path spillPlace = spillDirectory != null ? spillDirectory : Path.of(System.getProperty("java.io.tmpdir"));
         if (spillDirectory != null) {
             OutputLocations.directory("--spill-dir", spillDirectory);
-            SpillRoom.check("--spill-dir", spillDirectory);
-        } else {
-            SpillRoom.check("The spill directory (--spill-dir, default the system's temporary directory)",
-                    Path.of(System.getProperty("java.io.tmpdir")));
         }
+        SpillRoom.check(spillWhat, spillPlace);
         if (deadLetters != null) {
             OutputLocations.directory("--dead-letters", deadLetters);
         }
@@ -112,7 +111,14 @@ public class BackfillCommand extends BackfillJob {
                 deadLetters = PulseHome.runDirectory().resolve("backfill").resolve(
                         "dead-letters-" + java.time.Instant.now().toString().replace(':', '-'));
             }
-            runWithProgress(totalBytes);
+            try {
+                runWithProgress(totalBytes);
+            } catch (Exception failure) {
+                if (SpillRoom.ranOut(failure)) {
+                    throw SpillRoom.ranOut(spillWhat, spillPlace, failure);
+                }
+                throw failure;
+            }
         } finally {
             if (store != null) {
                 store.close();

@@ -4,10 +4,7 @@ import org.apache.flink.runtime.io.network.partition.hybrid.tiered.storage.Tiere
 import org.apache.flink.util.SerializedThrowable;
 
 import java.io.PrintStream;
-import java.util.Collections;
 import java.util.ConcurrentModificationException;
-import java.util.IdentityHashMap;
-import java.util.Set;
 
 /**
  * Flink 2.2.1's race in its hybrid shuffle (FLINK-38783, fixed after 2.2.1): tasks deployed at
@@ -41,13 +38,7 @@ final class HybridShuffleRace {
      * class's name and stack.
      */
     static boolean causedBy(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (isConcurrentModification(t) && thrownInRegistry(t)) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> isConcurrentModification(t) && thrownInRegistry(t));
     }
 
     private static boolean isConcurrentModification(Throwable t) {

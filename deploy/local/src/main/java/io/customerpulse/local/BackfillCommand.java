@@ -83,7 +83,8 @@ public class BackfillCommand extends BackfillJob {
         checkSelection(); // before the embedded PostgreSQL starts
         // Refused here in one line rather than by Flink: a spill directory at the cluster's start,
         // a dead-letter directory only at the end, after every table was written.
-        String spillWhat = spillDirectory != null ? "--spill-dir" : "the spill directory (--spill-dir, default the system's temporary directory)";
+        String spillWhat = spillDirectory != null
+                ? "--spill-dir" : "the spill directory (--spill-dir, default the system's temporary directory)";
         Path spillPlace = spillDirectory != null ? spillDirectory : Path.of(System.getProperty("java.io.tmpdir"));
         if (spillDirectory != null) {
             OutputLocations.directory("--spill-dir", spillDirectory);
@@ -139,7 +140,10 @@ public class BackfillCommand extends BackfillJob {
                 finished.getAllAccumulatorResults(), deadLetterDirectory().toString());
     }
 
-    /** One run of the backfill job on a new in-process Flink, with a progress line every two seconds. */
+    /**
+     * One run of the backfill job on a new in-process Flink, with a progress line every two
+     * seconds. ({@code BackfillRetryTest} overrides it to fail a run as Flink's race does.)
+     */
     JobExecutionResult runJob(long totalBytes, long start) throws Exception {
         progressRun = "backfill-" + System.nanoTime();
         HistoryProgress.Counters read = HistoryProgress.start(progressRun);

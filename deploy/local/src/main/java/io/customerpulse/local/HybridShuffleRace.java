@@ -18,7 +18,10 @@ import java.util.ConcurrentModificationException;
  * failure is this race; any other failure ends it as before.
  */
 final class HybridShuffleRace {
-    /** Runs of one backfill at most: the race hit one in hundreds of runs here. */
+    /**
+     * Runs of one backfill at most. The race is rare (once in six test suites here), so a run that
+     * meets it three times in a row has something else wrong, and says so by failing.
+     */
     static final int ATTEMPTS = 3;
 
     private static final String REGISTRY = TieredStorageResourceRegistry.class.getName();

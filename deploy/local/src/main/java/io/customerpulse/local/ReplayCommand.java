@@ -91,8 +91,10 @@ public final class ReplayCommand implements Callable<Integer> {
         Map<String, Long> skipped = new TreeMap<>();
         try (EventSorter sorter = new EventSorter(sortRun, PulseHome.runDirectory().resolve("replay").resolve("sort"))) {
             long read = readAll(files, sorter, skipped);
+            String pace = speed == Double.POSITIVE_INFINITY
+                    ? "" : " at " + java.math.BigDecimal.valueOf(speed).stripTrailingZeros().toPlainString() + "x real time";
             out.printf("Read %,d records from %d file(s); publishing %,d events to %s%s%n", read, files.size(),
-                    sorter.size(), bootstrap, speed == Double.POSITIVE_INFINITY ? "" : " at " + java.math.BigDecimal.valueOf(speed).stripTrailingZeros().toPlainString() + "x real time");
+                    sorter.size(), bootstrap, pace);
             long published = publish(sorter.size(), sorter.sorted(), bootstrap, speed, start);
             Duration wall = Duration.ofMillis(System.currentTimeMillis() - start);
             out.println();

@@ -1,6 +1,5 @@
 package io.customerpulse.local;
 
-
 import org.apache.flink.util.FileUtils;
 
 import picocli.CommandLine.Command;

@@ -4,7 +4,7 @@ import io.customerpulse.cli.Converters;
 import io.customerpulse.cli.EventTimeOptions;
 import io.customerpulse.cli.JdbcOptions;
 import io.customerpulse.cli.JobOptions;
-import io.customerpulse.cli.KafkaOptions;
+import io.customerpulse.cli.BackfillKafkaOptions;
 import io.customerpulse.cli.ReachOptions;
 import io.customerpulse.cli.RetentionOptions;
 import io.customerpulse.events.DeadLetter;
@@ -110,7 +110,7 @@ public class BackfillJob implements Callable<Integer> {
             description = "Directory for the dead-letter file (JSON lines: reason, detail, source, position, the original record). Default: .pulse/backfill/dead-letters-<time>.")
     public java.nio.file.Path deadLetters;
 
-    @Mixin public KafkaOptions kafka = new KafkaOptions();
+    @Mixin public BackfillKafkaOptions kafka = new BackfillKafkaOptions();
     @Mixin public JdbcOptions jdbc = new JdbcOptions();
     @Mixin public EventTimeOptions eventTime = new EventTimeOptions();
     @Mixin public RetentionOptions retention = new RetentionOptions();
@@ -314,9 +314,14 @@ public class BackfillJob implements Callable<Integer> {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "history files").uid("backfill-files");
     }
 
+    /** The broker --from-kafka reads: --bootstrap-servers, or {@link BackfillKafkaOptions#DEFAULT_BOOTSTRAP_SERVERS}. */
+    protected String bootstrapServers() {
+        return kafka.bootstrapServers != null ? kafka.bootstrapServers : BackfillKafkaOptions.DEFAULT_BOOTSTRAP_SERVERS;
+    }
+
     private DataStream<IngestRecord> kafkaInput(StreamExecutionEnvironment env, EventDecoder decoder) {
         KafkaSource<IngestRecord> source = KafkaSource.<IngestRecord>builder()
-                .setBootstrapServers(kafka.bootstrapServers)
+                .setBootstrapServers(bootstrapServers())
                 .setTopics(kafka.topics().eventTopics())
                 .setGroupId("pulse-backfill")
                 .setProperties(kafka.clientProperties())

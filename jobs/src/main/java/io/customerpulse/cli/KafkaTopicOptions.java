@@ -14,8 +14,8 @@ import java.util.Properties;
 /**
  * The event topics and the Kafka client's settings, shared by every command that reads or writes
  * the events. Where the broker is, and its default, each kind of command says itself
- * ({@link KafkaOptions}, and the launcher's commands that use the local cluster's broker); only the
- * live jobs write the dead-letter topic ({@link LiveKafkaOptions}). Kafka secrets (SASL, SSL) go in
+ * ({@link LiveKafkaOptions}, {@link BackfillKafkaOptions}, and the launcher's commands that use the
+ * local cluster's broker); only the live jobs write the dead-letter topic. Kafka secrets (SASL, SSL) go in
  * --kafka-properties, never on the command line.
  */
 public class KafkaTopicOptions {

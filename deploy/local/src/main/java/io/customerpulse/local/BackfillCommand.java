@@ -99,7 +99,7 @@ public class BackfillCommand extends BackfillJob {
         }
         long totalBytes = fromKafka ? 0 : HistoryFiles.totalBytes(HistoryFiles.resolve(inputs));
         if (fromKafka) {
-            KafkaPreflight.check(kafka.bootstrapServers, kafka.clientProperties(), kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
+            KafkaPreflight.check(bootstrapServers(), kafka.clientProperties(), kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
         }
         DefaultServingStore store = null;
         try {
@@ -168,6 +168,18 @@ public class BackfillCommand extends BackfillJob {
         } finally {
             HistoryProgress.finish(progressRun);
         }
+    }
+
+    /** --bootstrap-servers, else the local cluster's broker while it runs (as for PostgreSQL), else the job's default. */
+    @Override
+    protected String bootstrapServers() {
+        if (kafka.bootstrapServers == null) {
+            LocalCluster cluster = LocalCluster.current();
+            if (cluster.kafka().running().isPresent()) {
+                return cluster.runningKafka();
+            }
+        }
+        return super.bootstrapServers();
     }
 
     /** The inputs resolved, for tests. */

@@ -66,9 +66,11 @@ class PulseCliTest {
             assertThat(help).as(command).contains("--bootstrap-servers", "Default: the local cluster's broker", "--clicks-topic",
                     "--kafka-properties").doesNotContain("localhost:9092", "--dead-letter-topic");
         }
-        // A backfill writes its dead letters to files, and reads a range of the topics from a broker on this machine by default.
-        assertThat(helpOf(commands.get("backfill")))
-                .contains("--bootstrap-servers", "Default: localhost:9092").doesNotContain("--dead-letter-topic");
+        // A backfill writes its dead letters to files; with --from-kafka it reads the local cluster's broker, as it
+        // writes to the local cluster's PostgreSQL, while that runs.
+        assertThat(helpOf(commands.get("backfill"))).contains("--bootstrap-servers",
+                "./pulse backfill: the local cluster's broker while ./pulse cluster start runs it, else localhost:9092")
+                .doesNotContain("--dead-letter-topic");
         for (CommandLine job : List.of(new CommandLine(new io.customerpulse.retention.RetentionJob()),
                 new CommandLine(new io.customerpulse.reach.ReachJob()))) {
             assertThat(helpOf(job)).as(job.getCommandName())

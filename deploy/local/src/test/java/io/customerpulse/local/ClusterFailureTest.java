@@ -336,6 +336,27 @@ class ClusterFailureTest {
 
     @Test
     @Order(4)
+    void backfillFromKafkaReadsTheClustersBrokerWithoutBeingToldWhere() throws Exception {
+        // ./pulse backfill --from-kafka without --bootstrap-servers reads the running local cluster's
+        // broker, as it writes to the cluster's PostgreSQL then; no broker listens at the jobs'
+        // default, localhost:9092. Every record in the event topics is read (the topics keep all).
+        long inTopics;
+        try (Admin admin = admin()) {
+            inTopics = endOffsets(admin).values().stream().mapToLong(Long::longValue).sum();
+        }
+        BackfillCommand backfill = new BackfillCommand();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        backfill.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        int exitCode = new CommandLine(backfill).execute("--from-kafka", "--only", "retention",
+                "--dead-letters", run.resolve("backfill-dead-letters").toString());
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).contains("Writing to the local cluster's PostgreSQL")
+                .containsPattern("records read\\s+" + String.format("%,d", inTopics) + "\\b");
+    }
+
+    @Test
+    @Order(5)
     void stopStopsEverything() throws Exception {
         cluster.start(null, out); // whatever the tests before left behind
         ByteArrayOutputStream stopped = new ByteArrayOutputStream();

@@ -31,9 +31,7 @@ class SpillRoomTest {
         // Flink 2.2.1's TieredStorageProducerClient throws this when no tier takes a new segment; a
         // real one needs a disk filled to its last 5%, which a test cannot do to this machine's
         // (checked by hand on a small file system: the README's backfill section).
-        Exception flink = new java.util.concurrent.ExecutionException(new org.apache.flink.runtime.client.JobExecutionException(
-                new org.apache.flink.api.common.JobID(), "Job execution failed.",
-                new org.apache.flink.util.SerializedThrowable(new java.io.IOException(SpillRoom.FLINK_FOUND_NO_ROOM + "."))));
+        Exception flink = HybridShuffleRaceTest.asTheClientSeesIt(new java.io.IOException(SpillRoom.FLINK_FOUND_NO_ROOM + "."));
         assertThat(SpillRoom.ranOut(flink)).isTrue();
         assertThat(SpillRoom.ranOut(new RuntimeException(new java.io.IOException("No space left on device")))).as("a sort's spill").isTrue();
         assertThat(SpillRoom.ranOut(new java.io.IOException("Stream closed"))).isFalse();

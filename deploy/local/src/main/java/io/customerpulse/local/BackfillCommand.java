@@ -99,6 +99,12 @@ public class BackfillCommand extends BackfillJob {
         }
         long totalBytes = fromKafka ? 0 : HistoryFiles.totalBytes(HistoryFiles.resolve(inputs));
         if (fromKafka) {
+            LocalCluster cluster = LocalCluster.current();
+            if (kafka.bootstrapServers == null && cluster.kafka().running().isPresent()) {
+                // Without --bootstrap-servers the local cluster's broker while it runs, as its
+                // PostgreSQL is the store then (below); else the job's default.
+                kafka.bootstrapServers = cluster.runningKafka();
+            }
             KafkaPreflight.check(bootstrapServers(), kafka.clientProperties(), kafka.topics().eventTopics(), KafkaPreflight.TIMEOUT);
         }
         DefaultServingStore store = null;
@@ -168,18 +174,6 @@ public class BackfillCommand extends BackfillJob {
         } finally {
             HistoryProgress.finish(progressRun);
         }
-    }
-
-    /** --bootstrap-servers, else the local cluster's broker while it runs (as for PostgreSQL), else the job's default. */
-    @Override
-    protected String bootstrapServers() {
-        if (kafka.bootstrapServers == null) {
-            LocalCluster cluster = LocalCluster.current();
-            if (cluster.kafka().running().isPresent()) {
-                return cluster.runningKafka();
-            }
-        }
-        return super.bootstrapServers();
     }
 
     /** The inputs resolved, for tests. */

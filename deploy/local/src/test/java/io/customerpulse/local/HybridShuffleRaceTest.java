@@ -2,8 +2,12 @@ package io.customerpulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.runtime.JobException;
 import org.apache.flink.runtime.client.JobExecutionException;
 import org.apache.flink.runtime.io.network.partition.ResultPartitionID;
@@ -77,6 +81,25 @@ class HybridShuffleRaceTest {
         assertThat(HybridShuffleRace.causedBy(race)).isTrue();
         assertThat(HybridShuffleRace.causedBy(new IOException("task setup failed", race))).isTrue();
         assertThat(HybridShuffleRace.causedBy(asTheClientSeesIt(race))).as("serialized: only the class name and stack are left").isTrue();
+    }
+
+    @Test
+    void recognisesTheRaceAsAFailedJobReportsItToItsClient() throws Exception {
+        // A task that fails with the registry's exception, in a real local Flink: what the client
+        // gets is the failure as it crossed from the task to the job's result, not a hand-made wrapper.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromData(1).map(new FailsWithTheRace()).sinkTo(new DiscardingSink<>());
+        Throwable reported = catchThrowable(() -> env.execute("fails with the race"));
+        assertThat(reported).isNotNull();
+        assertThat(HybridShuffleRace.causedBy(reported)).as("%s", reported).isTrue();
+    }
+
+    /** Throws the exception Flink's registry gives two threads at once. */
+    private static final class FailsWithTheRace implements MapFunction<Integer, Integer> {
+        @Override
+        public Integer map(Integer value) throws Exception {
+            throw provokeTheRace();
+        }
     }
 
     @Test

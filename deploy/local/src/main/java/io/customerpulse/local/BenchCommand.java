@@ -147,7 +147,8 @@ public final class BenchCommand implements Callable<Integer> {
         lastLap = suiteStart;
         try (LocalKafka k = LocalKafka.start();
              LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
-             LocalFlink f = LocalFlink.start(2 * parallelism)) {
+             LocalFlink f = LocalFlink.start(2 * parallelism, dir.resolve("flink"));
+             CloseOnStop stopped = new CloseOnStop(f, pg, k)) {
             kafka = k;
             postgres = pg;
             flink = f;

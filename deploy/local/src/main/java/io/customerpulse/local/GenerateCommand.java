@@ -59,26 +59,13 @@ public final class GenerateCommand implements Callable<Integer> {
         // replaced stays as it was.
         Path target = out.toAbsolutePath();
         Path partial = target.resolveSibling(".partial-" + target.getFileName());
-        Thread removePartial = new Thread(() -> {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException ignored) {
-                // the JVM is going down; nothing left to tell
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(removePartial);
         long startedAt = System.currentTimeMillis();
         long written;
-        try {
+        try (CloseOnStop stopped = new CloseOnStop(() -> Files.deleteIfExists(partial))) {
             written = write(traffic, from, until, partial, startedAt);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(partial);
-            try {
-                Runtime.getRuntime().removeShutdownHook(removePartial);
-            } catch (IllegalStateException shuttingDown) {
-                // stopped (Ctrl-C): the hook runs, or has run
-            }
         }
         console.printf("Wrote %,d records to %s in %s%n", written, target,
                 RunSummary.clock(Duration.ofMillis(System.currentTimeMillis() - startedAt)));

@@ -4,6 +4,7 @@ import io.customerpulse.cli.PulseJob;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -15,6 +16,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,10 +34,25 @@ public final class LocalFlink implements AutoCloseable {
     }
 
     public static LocalFlink start(int slots) throws Exception {
+        return start(slotsConfiguration(slots));
+    }
+
+    /**
+     * As {@link #start(int)}, with the cluster's working directory (its jobs' RocksDB state among
+     * it) in a {@code minicluster_*} directory under {@code workingDirectoryBase} instead of the
+     * system's temporary directory: where a caller can find and remove it.
+     */
+    public static LocalFlink start(int slots, Path workingDirectoryBase) throws Exception {
+        Configuration conf = slotsConfiguration(slots);
+        conf.set(ClusterOptions.PROCESS_WORKING_DIR_BASE, workingDirectoryBase.toAbsolutePath().toString());
+        return start(conf);
+    }
+
+    private static Configuration slotsConfiguration(int slots) {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
-        return start(conf);
+        return conf;
     }
 
     /**

@@ -14,6 +14,9 @@ final class SpillRoom {
     /** The fraction of a disk Flink's hybrid shuffle leaves free. */
     static final double FLINK_SHUFFLE_RESERVE = 0.05;
 
+    /** The reserve as the messages give it ("5%"). */
+    private static final String RESERVE_PERCENT = String.format("%.0f%%", FLINK_SHUFFLE_RESERVE * 100);
+
     private SpillRoom() {}
 
     /** Refuses {@code directory} when Flink's shuffles could not spill there. */
@@ -26,9 +29,10 @@ final class SpillRoom {
         long reserve = (long) (totalBytes * FLINK_SHUFFLE_RESERVE);
         if (usableBytes <= reserve) {
             throw new IllegalArgumentException(String.format(
-                    "%s %s is on a disk with %s usable of %s, and Flink's shuffles leave %s (5%%) of it free: "
+                    "%s %s is on a disk with %s usable of %s, and Flink's shuffles leave %s (%s) of it free: "
                             + "they could not spill there. Free some space, or give another --spill-dir",
-                    capitalized(what), directory, gigabytes(usableBytes), gigabytes(totalBytes), gigabytes(reserve)));
+                    capitalized(what), directory, gigabytes(usableBytes), gigabytes(totalBytes), gigabytes(reserve),
+                    RESERVE_PERCENT));
         }
     }
 
@@ -61,10 +65,10 @@ final class SpillRoom {
 
     static IllegalStateException ranOut(String what, Path directory, long usableBytes, long totalBytes, Throwable failure) {
         return new IllegalStateException(String.format(
-                "The backfill filled the disk of %s %s part-way (Flink's shuffles leave %s, 5%% of its %s, free; "
+                "The backfill filled the disk of %s %s part-way (Flink's shuffles leave %s, %s of its %s, free; "
                         + "its sorts fill it): %s is usable now. Free some space, or give --spill-dir on a disk with more "
                         + "room (about 500 bytes per event)",
-                what, directory, gigabytes((long) (totalBytes * FLINK_SHUFFLE_RESERVE)), gigabytes(totalBytes),
+                what, directory, gigabytes((long) (totalBytes * FLINK_SHUFFLE_RESERVE)), RESERVE_PERCENT, gigabytes(totalBytes),
                 gigabytes(usableBytes)), failure);
     }
 

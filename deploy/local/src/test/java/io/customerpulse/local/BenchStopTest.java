@@ -31,7 +31,7 @@ class BenchStopTest {
         Path postmasterPid = run.resolve("bench/postgres/data/postmaster.pid");
         // A launcher process as ./pulse starts it (Flink needs jvm.options' flags on Java 17).
         long postgres = 0; // its server's pid, once known
-        Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process bench = new ProcessBuilder(LocalCluster.java(),
                 "@" + Path.of("jvm.options").toAbsolutePath(), "-cp", System.getProperty("java.class.path"),
                 "-Dpulse.run=" + run, "-Dpulse.logs=" + run.resolve("logs"),
                 PulseCli.class.getName(), "bench", "--only", "retention_live", "--events", "200000", "--users", "20000",

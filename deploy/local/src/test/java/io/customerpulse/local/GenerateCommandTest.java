@@ -50,7 +50,7 @@ class GenerateCommandTest {
         Path history = Files.writeString(dir.resolve("history.jsonl"), "the history of an earlier run\n");
         Path stdout = dir.resolve("stdout.txt");
         // A launcher process, stopped as Ctrl-C stops it (SIGINT), once it has said how far it got.
-        Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process launcher = new ProcessBuilder(LocalCluster.java(),
                 "-cp", System.getProperty("java.class.path"), "-Dpulse.logs=" + dir.resolve("logs"),
                 PulseCli.class.getName(), "generate", "--out", history.toString(), "--days", "3000", "--users-per-day", "100")
                 .redirectOutput(stdout.toFile())

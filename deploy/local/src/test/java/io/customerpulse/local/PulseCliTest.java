@@ -223,7 +223,7 @@ class PulseCliTest {
         }
         Path logs = dir.resolve("logs");
         Path err = dir.resolve("stderr.txt");
-        Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process launcher = new ProcessBuilder(LocalCluster.java(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dlog4j2.configurationFile=" + Path.of("target", "classes", "log4j2.properties").toAbsolutePath(),
                 "-Dpulse.logs=" + logs,
